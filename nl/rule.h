@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The rule model shared by mcrd and its clients, its semantic validation and
+ * its netlink encoding. Addresses are kept in network byte order, ports in
+ * host order; 0 means "absent" for src, ports and ttl.
+ */
+#ifndef MCR_NL_RULE_H
+#define MCR_NL_RULE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+#include "mcr/mcr_genl.h"
+#include "policy.h"
+
+struct mcr_counters {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+struct mcr_output {
+	char oif[IFNAMSIZ];
+	uint32_t group;   /* network order; 0 = the input group */
+	uint16_t port;    /* 0 = the input port */
+	uint8_t ttl;      /* 0 = input TTL - 1 */
+	uint8_t src_mode; /* enum mcr_src_mode */
+	uint32_t src;     /* network order; only for MCR_SRC_MODE_ADDR */
+	struct mcr_counters stats;
+};
+
+struct mcr_rule {
+	uint32_t id;      /* 0 until the daemon assigns one */
+	char iif[IFNAMSIZ];
+	uint32_t src;     /* network order; 0 = any source */
+	uint32_t group;   /* network order */
+	uint16_t port;    /* 0 = any port */
+	uint32_t flags;   /* enum mcr_rule_flags */
+	struct mcr_counters stats;
+	unsigned int n_outputs;
+	struct mcr_output out[];
+};
+
+/* The input key: two rules with equal keys cannot coexist. */
+struct mcr_rule_key {
+	char iif[IFNAMSIZ];
+	uint32_t src;
+	uint32_t group;
+	uint16_t port;
+};
+
+/* Allocates a zeroed rule with room for @n_outputs outputs (NULL on ENOMEM
+ * or when n_outputs exceeds MCR_MAX_OUTPUTS). */
+struct mcr_rule *mcr_rule_alloc(unsigned int n_outputs);
+struct mcr_rule *mcr_rule_dup(const struct mcr_rule *r);
+void mcr_rule_free(struct mcr_rule *r);
+size_t mcr_rule_size(unsigned int n_outputs);
+
+void mcr_rule_key(const struct mcr_rule *r, struct mcr_rule_key *key);
+bool mcr_rule_key_equal(const struct mcr_rule_key *a,
+			const struct mcr_rule_key *b);
+/* Same input and same outputs (ids, flags and counters are not compared). */
+bool mcr_rule_same(const struct mcr_rule *a, const struct mcr_rule *b);
+
+/* Effective destination of an output: its own group/port or the input's. */
+uint32_t mcr_output_group(const struct mcr_rule *r, const struct mcr_output *o);
+uint16_t mcr_output_port(const struct mcr_rule *r, const struct mcr_output *o);
+
+/* 1..15 bytes, not "." or "..", no '/', ':' or white space (the kernel's
+ * dev_valid_name). */
+bool mcr_ifname_valid(const char *name);
+bool mcr_addr_is_multicast(uint32_t addr_be);
+bool mcr_addr_is_unicast(uint32_t addr_be);
+
+/*
+ * Checks what one rule can check alone: interface names, groups multicast,
+ * sources unicast, 1..MCR_MAX_OUTPUTS outputs, src-mode consistent with
+ * src, no output identical to another, no output that sends back into its
+ * own input. Returns 0 or -EINVAL with a sentence in ext (ext->attr is left
+ * NULL: the caller knows which attribute it decoded from).
+ */
+int mcr_rule_validate(const struct mcr_rule *r, struct mcr_extack *ext);
+
+/*
+ * Decodes a rule from attributes validated against mcr_rule_policy or
+ * mcr_rule_req_policy (tb from mcr_attr_parse; the stream [data, data+len)
+ * is walked again for the repeated outputs). Does not call
+ * mcr_rule_validate. Returns 0 and *out (caller frees), -EINVAL with an
+ * extack naming the attribute, or -ENOMEM.
+ */
+int mcr_rule_decode(const void *data, size_t len, const struct nlattr **tb,
+		    struct mcr_rule **out, struct mcr_extack *ext);
+
+/* What mcr_rule_put writes. */
+enum {
+	MCR_PUT_REQUEST = 0,      /* input and outputs only, id when set */
+	MCR_PUT_STATE = 1 << 0,   /* flags */
+	MCR_PUT_STATS = 1 << 1,   /* rule and output counters */
+};
+
+/*
+ * Appends the rule's attributes to @nlh (built with libmnl). Returns 0, or
+ * -EMSGSIZE when they do not fit in @buflen bytes from the start of nlh (the
+ * message is then left as it was).
+ */
+int mcr_rule_put(struct nlmsghdr *nlh, size_t buflen, const struct mcr_rule *r,
+		 unsigned int what);
+
+/* Upper bound of the bytes mcr_rule_put adds. */
+size_t mcr_rule_put_size(const struct mcr_rule *r, unsigned int what);
+
+/* Dotted quad of a network-order address into a static-free buffer. */
+const char *mcr_ntop(uint32_t addr_be, char buf[16]);
+
+#endif

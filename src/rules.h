@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The rule table of mcrd (DESIGN.md section 4): owned by the control thread,
+ * ids assigned here and stable for a rule's life, one rule per input key,
+ * no forwarding loops. Every change is reported through one hook so the
+ * genl server (notifications) and, later, mroute and the workers follow it.
+ */
+#ifndef MCRD_RULES_H
+#define MCRD_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "rule.h"
+
+enum rules_event {
+	RULES_ADDED,
+	RULES_REPLACED, /* same id, new content; counters carried over */
+	RULES_DELETED,  /* called before the rule is freed */
+};
+
+struct rules;
+typedef void (*rules_hook_t)(void *arg, enum rules_event ev,
+			     const struct mcr_rule *r);
+
+struct rules_index; /* private: hash by input key and by (iif, group) */
+
+struct rules {
+	struct mcr_rule **by_id; /* sorted by id, ascending */
+	size_t n, cap;
+	uint32_t next_id;        /* ids are never reused in one daemon's life */
+	uint64_t generation;     /* bumped on every change (NLM_F_DUMP_INTR) */
+	unsigned int n_pending;
+	struct rules_index *idx;
+	rules_hook_t hook;
+	void *hook_arg;
+};
+
+int rules_init(struct rules *t);
+/* Frees every rule without calling the hook. */
+void rules_exit(struct rules *t);
+void rules_set_hook(struct rules *t, rules_hook_t hook, void *arg);
+
+struct mcr_rule *rules_find_id(const struct rules *t, uint32_t id);
+struct mcr_rule *rules_find_key(const struct rules *t,
+				const struct mcr_rule_key *key);
+/* The rule with the smallest id greater than @after, or NULL: the key-based
+ * cursor of dumps, safe across changes of the table. */
+struct mcr_rule *rules_next(const struct rules *t, uint32_t after);
+
+/*
+ * Inserts @r, which must have passed mcr_rule_validate. Refuses (-EEXIST)
+ * an input key that is taken and (-ELOOP) a rule that would close a
+ * forwarding loop with the rules in the table, both with a sentence in ext.
+ * Assigns the next id when r->id is 0; recomputes the pending flag from the
+ * interfaces that exist now and warns in ext when it is set. Takes
+ * ownership of r on success only.
+ */
+int rules_add(struct rules *t, struct mcr_rule *r, struct mcr_extack *ext);
+
+/*
+ * Puts @r in the place of @old (which must be in the table): r gets old's
+ * id and counters; the key may change as long as it stays unique and no
+ * loop appears. Takes ownership of r and frees old on success only.
+ */
+int rules_replace(struct rules *t, struct mcr_rule *old, struct mcr_rule *r,
+		  struct mcr_extack *ext);
+
+/* Removes and frees @r. */
+void rules_del(struct rules *t, struct mcr_rule *r);
+
+/*
+ * Makes the table equal to @next (a table built by config_load, whose rules
+ * have no ids yet): a rule of @t whose input and outputs are unchanged keeps
+ * its id and counters and is not touched; one whose input key is in @next
+ * with other outputs is replaced in place (RULES_REPLACED); the others are
+ * deleted or added. @next is left empty. Returns 0, or -ENOMEM with @t
+ * unchanged.
+ */
+int rules_sync(struct rules *t, struct rules *next);
+
+/* Recomputes the pending flag of every rule (after interface changes);
+ * rules whose flag changed are reported as RULES_REPLACED. */
+void rules_refresh_pending(struct rules *t);
+
+#endif

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Policy validation of every attribute: truncated, oversized, wrong type,
+ * missing, unknown, repeated and nested garbage. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <libmnl/libmnl.h>
+
+#include "policy.h"
+#include "rule.h"
+
+struct msg {
+	char buf[4096] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh;
+};
+
+static void msg_init(struct msg *m)
+{
+	memset(m->buf, 0, sizeof(m->buf));
+	m->nlh = mnl_nlmsg_put_header(m->buf);
+}
+
+static int parse_req(struct msg *m, const struct nlattr **tb, struct mcr_extack *ext)
+{
+	memset(ext, 0, sizeof(*ext));
+	return mcr_attr_parse(mnl_nlmsg_get_payload(m->nlh), mnl_nlmsg_get_payload_len(m->nlh),
+			      &mcr_rule_req_policy, tb, ext);
+}
+
+static void put_good_output(struct nlmsghdr *nlh)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, MCR_A_RULE_OUTPUT);
+
+	mnl_attr_put_strz(nlh, MCR_A_OUTPUT_OIF, "eth1");
+	mnl_attr_put_u16(nlh, MCR_A_OUTPUT_PORT, 5099);
+	mnl_attr_nest_end(nlh, n);
+}
+
+static void test_policy_accepts_valid_rule(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_strz(m.nlh, MCR_A_RULE_IIF, "eth0");
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_GROUP, htonl(0xef010101));
+	mnl_attr_put_u16(m.nlh, MCR_A_RULE_PORT, 5001);
+	put_good_output(m.nlh);
+	put_good_output(m.nlh);
+	assert_int_equal(parse_req(&m, tb, &ext), 0);
+	assert_null(ext.msg);
+	assert_non_null(tb[MCR_A_RULE_IIF]);
+	assert_string_equal(mcr_attr_str(tb[MCR_A_RULE_IIF]), "eth0");
+	assert_int_equal(mcr_attr_u16(tb[MCR_A_RULE_PORT]), 5001);
+	assert_non_null(tb[MCR_A_RULE_OUTPUT]);
+}
+
+static void test_policy_rejects_unknown_attribute(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+	struct nlattr *bad;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_strz(m.nlh, MCR_A_RULE_IIF, "eth0");
+	bad = mnl_nlmsg_get_payload_tail(m.nlh);
+	mnl_attr_put_u32(m.nlh, 77, 1);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "unknown attribute 77 in rule");
+	assert_ptr_equal(ext.attr, bad);
+}
+
+static void test_policy_rejects_reply_only_attribute_in_request(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_FLAGS, 1);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "unknown attribute 7 in rule");
+}
+
+static void test_policy_rejects_wrong_size_integer(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_PORT, 5001); /* u16 expected */
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.port has length 4, expected 2");
+}
+
+static void test_policy_rejects_out_of_range(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_u16(m.nlh, MCR_A_RULE_PORT, 0);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.port value 0 is out of range 1-65535");
+
+	msg_init(&m);
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_ID, 0);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.id value 0 is out of range 1-4294967295");
+}
+
+static void test_policy_rejects_bad_strings(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put(m.nlh, MCR_A_RULE_IIF, 4, "eth0"); /* no NUL */
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.iif is not a NUL-terminated string");
+
+	msg_init(&m);
+	mnl_attr_put_strz(m.nlh, MCR_A_RULE_IIF, "0123456789abcdef");
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.iif is longer than 15 bytes");
+
+	msg_init(&m);
+	mnl_attr_put_strz(m.nlh, MCR_A_RULE_IIF, "");
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.iif is empty");
+}
+
+static void test_policy_rejects_repeated_attribute(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_GROUP, htonl(0xef010101));
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_GROUP, htonl(0xef010102));
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute rule.group is given twice");
+}
+
+static void test_policy_rejects_lying_lengths(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+	struct nlattr *a;
+
+	(void)state;
+	msg_init(&m);
+	a = mnl_nlmsg_get_payload_tail(m.nlh);
+	mnl_attr_put_u32(m.nlh, MCR_A_RULE_GROUP, 0);
+	a->nla_len = 200; /* claims more than the message holds */
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute of rule has length 200, 8 bytes remain");
+
+	a->nla_len = 2; /* shorter than its own header */
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+
+	/* trailing bytes too short for a header */
+	assert_int_equal(mcr_attr_parse(m.buf + sizeof(struct nlmsghdr), 3, &mcr_rule_req_policy,
+					tb, &ext),
+			 -EINVAL);
+}
+
+static void test_policy_rejects_nested_garbage(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+	struct nlattr *n, *inner;
+
+	(void)state;
+	msg_init(&m);
+	n = mnl_attr_nest_start(m.nlh, MCR_A_RULE_OUTPUT);
+	inner = mnl_nlmsg_get_payload_tail(m.nlh);
+	mnl_attr_put_u8(m.nlh, MCR_A_OUTPUT_OIF, 'x'); /* no NUL */
+	mnl_attr_nest_end(m.nlh, n);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute output.oif is not a NUL-terminated string");
+	assert_ptr_equal(ext.attr, inner);
+
+	msg_init(&m);
+	n = mnl_attr_nest_start(m.nlh, MCR_A_RULE_OUTPUT);
+	mnl_attr_put_u32(m.nlh, MCR_A_OUTPUT_GROUP, 1);
+	inner = mnl_nlmsg_get_payload_tail(m.nlh);
+	mnl_attr_put_u8(m.nlh, MCR_A_OUTPUT_TTL, 0);
+	mnl_attr_nest_end(m.nlh, n);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute output.ttl value 0 is out of range 1-255");
+	assert_ptr_equal(ext.attr, inner);
+}
+
+static void test_policy_rejects_stats_inside_request_output(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+	struct nlattr *n, *s;
+
+	(void)state;
+	msg_init(&m);
+	n = mnl_attr_nest_start(m.nlh, MCR_A_RULE_OUTPUT);
+	mnl_attr_put_strz(m.nlh, MCR_A_OUTPUT_OIF, "eth1");
+	s = mnl_attr_nest_start(m.nlh, MCR_A_OUTPUT_STATS);
+	mnl_attr_nest_end(m.nlh, s);
+	mnl_attr_nest_end(m.nlh, n);
+	assert_int_equal(parse_req(&m, tb, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "unknown attribute 7 in output");
+	/* ... but a reply may carry it */
+	memset(&ext, 0, sizeof(ext));
+	assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload(m.nlh),
+					mnl_nlmsg_get_payload_len(m.nlh), &mcr_rule_policy, tb,
+					&ext),
+			 0);
+}
+
+static void test_policy_survives_deep_nesting(void **state)
+{
+	const struct nlattr *tb[MCR_A_STATS_MAX + 1];
+	struct mcr_extack ext = { 0 };
+	struct msg m;
+	struct nlattr *n[8];
+
+	(void)state;
+	msg_init(&m);
+	/* worker nests cannot contain nests: a nest inside is unknown/invalid */
+	n[0] = mnl_attr_nest_start(m.nlh, MCR_A_STATS_WORKER);
+	n[1] = mnl_attr_nest_start(m.nlh, MCR_A_WORKER_ID);
+	mnl_attr_nest_end(m.nlh, n[1]);
+	mnl_attr_nest_end(m.nlh, n[0]);
+	assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload(m.nlh),
+					mnl_nlmsg_get_payload_len(m.nlh), &mcr_stats_policy, tb,
+					&ext),
+			 -EINVAL);
+	assert_string_equal(ext.msg, "attribute worker.id has length 0, expected 4");
+}
+
+static void test_policy_accepts_many_outputs_and_padding(void **state)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct mcr_extack ext;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m);
+	mnl_attr_put_strz(m.nlh, MCR_A_RULE_IIF, "e");
+	for (int i = 0; i < 40; i++)
+		put_good_output(m.nlh);
+	assert_int_equal(parse_req(&m, tb, &ext), 0);
+}
+
+static void test_extack_keeps_first_message(void **state)
+{
+	struct mcr_extack ext = { 0 };
+
+	(void)state;
+	mcr_extack_set(&ext, NULL, "first %d", 1);
+	mcr_extack_set(&ext, NULL, "second");
+	assert_string_equal(ext.msg, "first 1");
+	mcr_extack_warn(&ext, "warning %s", "x");
+	assert_string_equal(ext.msg, "warning x");
+	mcr_extack_set(NULL, NULL, "no crash");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_policy_accepts_valid_rule),
+		cmocka_unit_test(test_policy_rejects_unknown_attribute),
+		cmocka_unit_test(test_policy_rejects_reply_only_attribute_in_request),
+		cmocka_unit_test(test_policy_rejects_wrong_size_integer),
+		cmocka_unit_test(test_policy_rejects_out_of_range),
+		cmocka_unit_test(test_policy_rejects_bad_strings),
+		cmocka_unit_test(test_policy_rejects_repeated_attribute),
+		cmocka_unit_test(test_policy_rejects_lying_lengths),
+		cmocka_unit_test(test_policy_rejects_nested_garbage),
+		cmocka_unit_test(test_policy_rejects_stats_inside_request_output),
+		cmocka_unit_test(test_policy_survives_deep_nesting),
+		cmocka_unit_test(test_policy_accepts_many_outputs_and_padding),
+		cmocka_unit_test(test_extack_keeps_first_message),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
+}
