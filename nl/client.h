@@ -53,11 +53,28 @@ struct nlmsghdr *mcr_client_msg(struct mcr_client *c, uint8_t cmd,
 
 /*
  * Sends @nlh and reads until its ACK, error or NLMSG_DONE, calling @cb for
- * every data message (genl payload validated by the callback). Returns the
- * daemon's error (0 or -errno, also in st->error) or a local -errno.
+ * every data message (genl payload validated by the callback). A request
+ * without NLM_F_DUMP gets NLM_F_ACK, so that its end is known. Returns the
+ * daemon's error (0 or -errno, also in st->error, which stays 0 for local
+ * errors) or a local -errno: -ETIMEDOUT (c->rejected > 0 when something
+ * that is not the daemon answered), -ECONNREFUSED, -EPROTO when a reply or
+ * the callback failed.
  */
 int mcr_client_talk(struct mcr_client *c, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *data, struct mcr_reply_status *st);
+
+/* Sends one datagram of @len bytes (one request, or several for a batch,
+ * each with its own seq) to the daemon's port. Returns 0, -ECONNREFUSED
+ * when no daemon listens there, or -errno. */
+int mcr_client_send(struct mcr_client *c, const void *buf, size_t len);
+
+/*
+ * Waits up to c->timeout_ms for the next datagram from the daemon and reads
+ * it into c->buf; datagrams from another port or uid are dropped and
+ * counted in c->rejected meanwhile. Returns its length, -ETIMEDOUT,
+ * -EMSGSIZE when it was truncated, -EINTR when a signal came, or -errno.
+ */
+int mcr_client_recv(struct mcr_client *c);
 
 /* Opens a second socket subscribed to the events group, for monitors.
  * Returns the fd or -errno (-EPERM for users who may not subscribe). */

@@ -17,20 +17,21 @@
 enum rules_event {
 	RULES_ADDED,
 	RULES_REPLACED, /* same id, new content; counters carried over */
-	RULES_DELETED,  /* called before the rule is freed */
+	RULES_DELETED,	/* called before the rule is freed */
 };
 
 struct rules;
-typedef void (*rules_hook_t)(void *arg, enum rules_event ev,
-			     const struct mcr_rule *r);
+/* Runs after each change, with the table already consistent; it may read
+ * the table but not change it. */
+typedef void (*rules_hook_t)(void *arg, enum rules_event ev, const struct mcr_rule *r);
 
 struct rules_index; /* private: hash by input key and by (iif, group) */
 
 struct rules {
 	struct mcr_rule **by_id; /* sorted by id, ascending */
 	size_t n, cap;
-	uint32_t next_id;        /* ids are never reused in one daemon's life */
-	uint64_t generation;     /* bumped on every change (NLM_F_DUMP_INTR) */
+	uint32_t next_id;    /* ids are never reused in one daemon's life */
+	uint64_t generation; /* bumped on every change (NLM_F_DUMP_INTR) */
 	unsigned int n_pending;
 	struct rules_index *idx;
 	rules_hook_t hook;
@@ -43,8 +44,7 @@ void rules_exit(struct rules *t);
 void rules_set_hook(struct rules *t, rules_hook_t hook, void *arg);
 
 struct mcr_rule *rules_find_id(const struct rules *t, uint32_t id);
-struct mcr_rule *rules_find_key(const struct rules *t,
-				const struct mcr_rule_key *key);
+struct mcr_rule *rules_find_key(const struct rules *t, const struct mcr_rule_key *key);
 /* The rule with the smallest id greater than @after, or NULL: the key-based
  * cursor of dumps, safe across changes of the table. */
 struct mcr_rule *rules_next(const struct rules *t, uint32_t after);
@@ -53,21 +53,25 @@ struct mcr_rule *rules_next(const struct rules *t, uint32_t after);
  * Inserts @r, which must have passed mcr_rule_validate. Refuses (-EEXIST)
  * an input key that is taken and (-ELOOP) a rule that would close a
  * forwarding loop with the rules in the table, both with a sentence in ext.
- * Assigns the next id when r->id is 0; recomputes the pending flag from the
- * interfaces that exist now and warns in ext when it is set. Takes
- * ownership of r on success only.
+ * Assigns the next id when r->id is 0 (a given id must be free: -EEXIST;
+ * later ids are greater; -ENOSPC once ids ran out); recomputes the pending
+ * flag from the interfaces that exist now and warns in ext when it is set
+ * (still returning 0). Takes ownership of r on success only.
  */
 int rules_add(struct rules *t, struct mcr_rule *r, struct mcr_extack *ext);
 
 /*
  * Puts @r in the place of @old (which must be in the table): r gets old's
  * id and counters; the key may change as long as it stays unique and no
- * loop appears. Takes ownership of r and frees old on success only.
+ * loop appears. Output counters are kept where an output with the same oif
+ * and effective group and port remains. Takes ownership of r and frees old
+ * on success only (-EEXIST, -ELOOP with a sentence; -ENOENT if old is not
+ * in the table).
  */
 int rules_replace(struct rules *t, struct mcr_rule *old, struct mcr_rule *r,
 		  struct mcr_extack *ext);
 
-/* Removes and frees @r. */
+/* Removes and frees @r (nothing when it is not in the table). */
 void rules_del(struct rules *t, struct mcr_rule *r);
 
 /*
@@ -75,13 +79,42 @@ void rules_del(struct rules *t, struct mcr_rule *r);
  * have no ids yet): a rule of @t whose input and outputs are unchanged keeps
  * its id and counters and is not touched; one whose input key is in @next
  * with other outputs is replaced in place (RULES_REPLACED); the others are
- * deleted or added. @next is left empty. Returns 0, or -ENOMEM with @t
- * unchanged.
+ * deleted or added. @next is left empty. Returns 0, or -ENOMEM (or
+ * -ENOSPC when ids ran out) with @t and @next unchanged. The hook runs once
+ * the table is final: deletions first, then replacements, then additions.
  */
 int rules_sync(struct rules *t, struct rules *next);
 
 /* Recomputes the pending flag of every rule (after interface changes);
  * rules whose flag changed are reported as RULES_REPLACED. */
 void rules_refresh_pending(struct rules *t);
+
+/* Removes and frees every rule, calling the hook for each (RULES_DELETED). */
+void rules_flush(struct rules *t);
+
+/*
+ * rules_add for a table that is not live (config_load builds one): the same
+ * uniqueness and loop checks, but r->id is kept as given (0 is allowed more
+ * than once; a rule goes after those with an equal id) and the pending flag
+ * is left alone, so no interface needs to exist.
+ */
+int rules_stage(struct rules *t, struct mcr_rule *r, struct mcr_extack *ext);
+
+/*
+ * Whether @r (not in @t) would close a forwarding loop with the rules of @t
+ * other than @skip. Returns 1 and sets *via to the first rule of @t on the
+ * cycle (r itself when an output feeds r's own input) and *out to the index
+ * of the output of r that starts it; 0 when there is no loop; -ENOMEM.
+ */
+int rules_find_loop(const struct rules *t, const struct mcr_rule *r, const struct mcr_rule *skip,
+		    const struct mcr_rule **via, unsigned int *out);
+
+/* "iif eth0 [src S] group G [port P]": the input key in messages. Returns
+ * the length as snprintf does. */
+int rules_key_text(const struct mcr_rule *r, char *buf, size_t len);
+
+/* "output 2 (oif eth1 group G [port P])" for output @i (0-based) of @r, with
+ * its effective group and port. Returns the length as snprintf does. */
+int rules_output_text(const struct mcr_rule *r, unsigned int i, char *buf, size_t len);
 
 #endif

@@ -23,7 +23,7 @@ T1=$(date +%s.%N)
 nl -j rule show >"$WORK/dump.json"
 T2=$(date +%s.%N)
 check_eq "dump has 10,000 rules" 10000 "$(json 'len(j)' <"$WORK/dump.json")"
-check_eq "ids are 1..10000" True "$(json '[r["id"] for r in j] == list(range(1, 10001))' <"$WORK/dump.json")"
+check_eq "ids are 1..10000" true "$(json '[r["id"] for r in j] == list(range(1, 10001))' <"$WORK/dump.json")"
 check_eq "last rule intact" '["in0", "239.1.39.15", "239.200.39.15"]' \
 	"$(json '[j[-1]["iif"], j[-1]["group"], j[-1]["outputs"][0]["group"]]' <"$WORK/dump.json")"
 RSS1=$(awk '/^VmRSS/ {print $2}' /proc/$MCRD_PID/status)

@@ -21,6 +21,7 @@ expect string-no-nul EINVAL
 expect not-a-request none
 expect deep-nest EINVAL
 expect 16000-attributes EINVAL
+expect self-loop ELOOP
 check_rc "random datagrams" 0 ns_exec python3 "$TOP/tests/netns/nlraw.py" fuzz 3000 $$
 check_rc "daemon alive" 0 kill -0 "$MCRD_PID"
 check_rc "daemon answers" 0 nl -j rule show

@@ -20,9 +20,9 @@ check_rc "flood of non-readers" 0 ns_exec python3 "$TOP/tests/netns/nlraw.py" fl
 check_rc "served after the flood" 0 nl -j daemon show
 # the stalled dump is abandoned after 10 s without progress
 for _ in $(seq 150); do
-	[ "$(nl -j stats show | json 'j["dumps_aborted"] >= 1')" = True ] && break
+	[ "$(nl -j stats show | json 'j["dumps_aborted"] >= 1')" = true ] && break
 	sleep 0.1
 done
-check_eq "stalled dump abandoned" True "$(nl -j stats show | json 'j["dumps_aborted"] >= 1')"
+check_eq "stalled dump abandoned" true "$(nl -j stats show | json 'j["dumps_aborted"] >= 1')"
 check_rc "daemon alive" 0 kill -0 "$MCRD_PID"
 finish

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one context of the daemon: options, the rule table, the genl server,
+ * the transports and the counters. Everything the control thread knows is
+ * reachable from here; nothing else holds daemon state.
+ */
+#ifndef MCRD_MCRD_H
+#define MCRD_MCRD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "genl.h"
+#include "link.h"
+#include "loop.h"
+#include "rules.h"
+#include "usersock.h"
+
+#define MCRD_WORKERS_MAX 256
+
+/* What the command line chose. */
+struct mcrd_opts {
+	char *config;	      /* absolute path, or NULL; owned */
+	unsigned int workers; /* 1..MCRD_WORKERS_MAX */
+	uint32_t fanout;      /* enum mcr_fanout */
+	bool has_admin_gid;
+	gid_t admin_gid;      /* primary gid allowed to change rules */
+	char admin_group[64]; /* its name, for messages */
+	uint32_t port;	      /* NETLINK_USERSOCK port id */
+	int verbose;
+	bool syslog;
+	bool dry_run;
+};
+
+/* The daemon counters of the stats set that are not read off the table. */
+struct mcrd_stats {
+	uint64_t requests;
+	uint64_t errors;
+	uint64_t denied;
+	uint64_t malformed;
+	uint64_t dumps;
+	uint64_t dumps_interrupted;
+	uint64_t dumps_aborted;
+	uint64_t send_retries;
+	uint64_t replies_dropped;
+	uint64_t notifications;
+	uint64_t notify_errors;
+	uint64_t rule_adds;
+	uint64_t rule_dels;
+	uint64_t rule_replaces; /* not exported; for the reload log line */
+	uint64_t reloads;
+	uint64_t reload_errors;
+};
+
+struct mcrd {
+	struct mcrd_opts opt;
+	struct mcrd_stats stats;
+	struct rules rules;
+	struct genl genl;
+	struct loop loop;
+	struct usersock us;
+	struct link_mon link;
+	struct loop_watch sig;
+	int sigfd;
+	uint64_t start_ms; /* CLOCK_MONOTONIC at start, for uptime */
+	pid_t pid;
+	uid_t uid;
+};
+
+#endif

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mcr-nl's print layer: JSON string escaping, compact and pretty JSON, and
+ * text and JSON from the same calls, down to the rule printer. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "../../tools/mcr-nl/cli.h"
+
+/* A printer writing into memory. */
+struct capture {
+	struct printer p;
+	char *buf;
+	size_t len;
+};
+
+static void cap_open(struct capture *c, bool json, bool pretty)
+{
+	pr_init(&c->p, open_memstream(&c->buf, &c->len), json, pretty);
+}
+
+/* Closes the stream, checks what was printed and frees it. */
+static void cap_check(struct capture *c, const char *want)
+{
+	fclose(c->p.out);
+	assert_string_equal(c->buf, want);
+	free(c->buf);
+}
+
+static void escaped(const char *in, const char *want)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	pr_json_escape(f, in);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+static void test_json_escapes_quotes_and_backslashes(void **state)
+{
+	(void)state;
+	escaped("plain", "\"plain\"");
+	escaped("a\"b", "\"a\\\"b\"");
+	escaped("a\\b", "\"a\\\\b\"");
+	escaped("", "\"\"");
+}
+
+static void test_json_escapes_control_characters(void **state)
+{
+	(void)state;
+	escaped("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
+	escaped("\x01x\x1f", "\"\\u0001x\\u001f\"");
+	escaped("\x7f", "\"\\u007f\"");
+}
+
+static void test_json_passes_utf8_through(void **state)
+{
+	(void)state;
+	escaped("caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\"");
+}
+
+/* The same calls in every test below: an object with a nested array. */
+static void sample(struct printer *p)
+{
+	pr_open_object(p, NULL);
+	pr_uint(p, PR_ANY, "id", "id %u", 3);
+	pr_string(p, PR_ANY, "name", " name %s", "a\"0");
+	pr_null(p, PR_JSON, "port", " port any");
+	pr_bool(p, PR_ANY, "pending", " pending", true);
+	pr_bool(p, PR_ANY, "gone", " gone", false);
+	pr_string(p, PR_TEXT, NULL, " text-only %s", "t");
+	pr_u64(p, PR_JSON, "big", NULL, 18446744073709551615ull);
+	pr_open_array(p, "list");
+	for (unsigned int i = 1; i <= 2; i++) {
+		pr_open_object(p, NULL);
+		pr_text(p, "\n\t");
+		pr_uint(p, PR_ANY, "n", "n %u", i);
+		pr_close_object(p);
+	}
+	pr_close_array(p);
+	pr_text(p, "\n");
+	pr_close_object(p);
+	pr_end(p);
+}
+
+static void test_text_from_the_same_calls(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, false, false);
+	sample(&c.p);
+	cap_check(&c, "id 3 name a\"0 pending text-only t\n\tn 1\n\tn 2\n");
+}
+
+static void test_json_compact(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, true, false);
+	sample(&c.p);
+	cap_check(&c, "{\"id\":3,\"name\":\"a\\\"0\",\"port\":null,\"pending\":true,"
+		      "\"gone\":false,\"big\":18446744073709551615,"
+		      "\"list\":[{\"n\":1},{\"n\":2}]}\n");
+}
+
+static void test_json_pretty(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, true, true);
+	sample(&c.p);
+	cap_check(&c, "{\n"
+		      "    \"id\": 3,\n"
+		      "    \"name\": \"a\\\"0\",\n"
+		      "    \"port\": null,\n"
+		      "    \"pending\": true,\n"
+		      "    \"gone\": false,\n"
+		      "    \"big\": 18446744073709551615,\n"
+		      "    \"list\": [\n"
+		      "        {\n"
+		      "            \"n\": 1\n"
+		      "        },\n"
+		      "        {\n"
+		      "            \"n\": 2\n"
+		      "        }\n"
+		      "    ]\n"
+		      "}\n");
+}
+
+static void test_pretty_is_json_only(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, false, true);
+	sample(&c.p);
+	cap_check(&c, "id 3 name a\"0 pending text-only t\n\tn 1\n\tn 2\n");
+}
+
+static void test_empty_array_is_brackets(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, true, false);
+	pr_open_array(&c.p, NULL);
+	pr_close_array(&c.p);
+	pr_end(&c.p);
+	cap_check(&c, "[]\n");
+	cap_open(&c, true, true);
+	pr_open_array(&c.p, NULL);
+	pr_close_array(&c.p);
+	pr_end(&c.p);
+	cap_check(&c, "[]\n");
+	/* text mode prints nothing for an empty list */
+	cap_open(&c, false, false);
+	pr_open_array(&c.p, NULL);
+	pr_close_array(&c.p);
+	pr_end(&c.p);
+	cap_check(&c, "");
+}
+
+static void test_top_level_values_one_per_line(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, true, false);
+	for (unsigned int i = 0; i < 2; i++) {
+		pr_open_object(&c.p, NULL);
+		pr_uint(&c.p, PR_ANY, "i", "%u", i);
+		pr_close_object(&c.p);
+		pr_end(&c.p);
+	}
+	cap_check(&c, "{\"i\":0}\n{\"i\":1}\n");
+}
+
+/* ---- the rule printer ------------------------------------------------------------ */
+
+static struct mcr_rule *sample_rule(void)
+{
+	struct mcr_rule *r = mcr_rule_alloc(2);
+
+	r->id = 3;
+	snprintf(r->iif, sizeof(r->iif), "eth0");
+	r->src = inet_addr("10.0.0.1");
+	r->group = inet_addr("239.1.1.1");
+	r->port = 5001;
+	r->flags = MCR_RULE_FLAGS_PENDING;
+	r->stats = (struct mcr_counters){10, 1000};
+	snprintf(r->out[0].oif, sizeof(r->out[0].oif), "eth1");
+	r->out[0].group = inet_addr("239.9.9.9");
+	r->out[0].port = 5099;
+	r->out[0].ttl = 5;
+	r->out[0].src_mode = MCR_SRC_MODE_KEEP;
+	r->out[0].stats = (struct mcr_counters){7, 700};
+	snprintf(r->out[1].oif, sizeof(r->out[1].oif), "eth2");
+	r->out[1].src_mode = MCR_SRC_MODE_ADDR;
+	r->out[1].src = inet_addr("192.0.2.1");
+	return r;
+}
+
+static void print_rule(struct cli *x, bool json, bool pretty, const char *want)
+{
+	struct mcr_rule *r = sample_rule();
+	struct capture c;
+
+	cap_open(&c, json, pretty);
+	x->pr = c.p;
+	pr_open_array(&x->pr, NULL);
+	cli_print_rule(x, r, NULL, NULL, false);
+	pr_close_array(&x->pr);
+	pr_end(&x->pr);
+	c.p = x->pr;
+	cap_check(&c, want);
+	mcr_rule_free(r);
+}
+
+static void test_rule_text_leaves_defaults_out(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_rule(&x, false, false,
+		   "id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending\n"
+		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep\n"
+		   "\toif eth2 src 192.0.2.1\n");
+	x.o.details = 1;
+	print_rule(&x, false, false,
+		   "id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending\n"
+		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep\n"
+		   "\toif eth2 group 239.1.1.1 port 5001 src 192.0.2.1\n");
+}
+
+static void test_rule_text_counters_as_ip_mroute(void **state)
+{
+	struct cli x = {.o = {.stats = 1}};
+
+	(void)state;
+	print_rule(&x, false, false,
+		   "id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending\n"
+		   "    10 packets, 1000 bytes\n"
+		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep\n"
+		   "        7 packets, 700 bytes\n"
+		   "\toif eth2 src 192.0.2.1\n"
+		   "        0 packets, 0 bytes\n");
+}
+
+static void test_rule_json_gives_effective_values(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_rule(&x, true, false,
+		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
+		   "\"port\":5001,\"pending\":true,\"outputs\":["
+		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
+		   "\"src\":\"keep\"},"
+		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
+		   "\"src\":\"192.0.2.1\"}]}]\n");
+	x.o.stats = 1;
+	print_rule(&x, true, false,
+		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
+		   "\"port\":5001,\"pending\":true,\"packets\":10,\"bytes\":1000,\"outputs\":["
+		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
+		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700},"
+		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
+		   "\"src\":\"192.0.2.1\",\"packets\":0,\"bytes\":0}]}]\n");
+}
+
+static void test_rule_json_any_port_is_null(void **state)
+{
+	struct mcr_rule *r = mcr_rule_alloc(1);
+	struct cli x = {0};
+	struct capture c;
+
+	(void)state;
+	r->id = 1;
+	snprintf(r->iif, sizeof(r->iif), "a\"0");
+	r->group = inet_addr("239.1.1.2");
+	snprintf(r->out[0].oif, sizeof(r->out[0].oif), "b\\1");
+	cap_open(&c, true, false);
+	x.pr = c.p;
+	cli_print_rule(&x, r, NULL, NULL, false);
+	pr_end(&x.pr);
+	cap_check(&c, "{\"id\":1,\"iif\":\"a\\\"0\",\"group\":\"239.1.1.2\",\"port\":null,"
+		      "\"pending\":false,\"outputs\":[{\"oif\":\"b\\\\1\",\"group\":\"239.1.1.2\","
+		      "\"port\":null,\"ttl\":null,\"src\":\"ifaddr\"}]}\n");
+	/* text never prints "port any" */
+	cap_open(&c, false, false);
+	x.pr = c.p;
+	cli_print_rule(&x, r, NULL, NULL, false);
+	cap_check(&c, "id 1 iif a\"0 group 239.1.1.2\n\toif b\\1\n");
+	mcr_rule_free(r);
+}
+
+static void test_monitor_line_is_one_line(void **state)
+{
+	struct mcr_rule *r = sample_rule();
+	struct cli x = {.o = {.stats = 1}};
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, false, false);
+	x.pr = c.p;
+	cli_print_rule(&x, r, NULL, "[NEW]", true);
+	cap_check(&c, "[NEW] id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending "
+		      "oif eth1 group 239.9.9.9 port 5099 ttl 5 src keep oif eth2 src 192.0.2.1\n");
+	/* as the member "rule" of an event object */
+	cap_open(&c, true, false);
+	x.pr = c.p;
+	pr_open_object(&x.pr, NULL);
+	pr_string(&x.pr, PR_JSON, "event", NULL, "new");
+	cli_print_rule(&x, r, "rule", "[NEW]", true);
+	pr_close_object(&x.pr);
+	pr_end(&x.pr);
+	cap_check(&c, "{\"event\":\"new\",\"rule\":{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\","
+		      "\"group\":\"239.1.1.1\",\"port\":5001,\"pending\":true,\"outputs\":["
+		      "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
+		      "\"src\":\"keep\"},"
+		      "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
+		      "\"src\":\"192.0.2.1\"}]}}\n");
+	mcr_rule_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_json_escapes_quotes_and_backslashes),
+	    cmocka_unit_test(test_json_escapes_control_characters),
+	    cmocka_unit_test(test_json_passes_utf8_through),
+	    cmocka_unit_test(test_text_from_the_same_calls),
+	    cmocka_unit_test(test_json_compact),
+	    cmocka_unit_test(test_json_pretty),
+	    cmocka_unit_test(test_pretty_is_json_only),
+	    cmocka_unit_test(test_empty_array_is_brackets),
+	    cmocka_unit_test(test_top_level_values_one_per_line),
+	    cmocka_unit_test(test_rule_text_leaves_defaults_out),
+	    cmocka_unit_test(test_rule_text_counters_as_ip_mroute),
+	    cmocka_unit_test(test_rule_json_gives_effective_values),
+	    cmocka_unit_test(test_rule_json_any_port_is_null),
+	    cmocka_unit_test(test_monitor_line_is_one_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
