@@ -4,13 +4,17 @@
 . "$(dirname "$0")/lib.sh"
 setup
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
-# an unprivileged impersonator that answers every request with a fake ACK
+# an unprivileged impersonator that answers every request with a fake ACK;
+# its script is copied where uid 65534 can read it (a checkout may not be)
+chmod 0755 "$WORK"
+install -m 0644 "$TOP/tests/netns/nlraw.py" "$WORK/nlraw.py"
 ns_exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$PY" "$TOP/tests/netns/nlraw.py" squat 0x5fc00000 >"$WORK/squat.out" &
+	"$PY" "$WORK/nlraw.py" squat 0x5fc00000 >"$WORK/squat.out" 2>"$WORK/squat.err" &
 SQ=$!
 PIDS="$PIDS $SQ"
 for _ in $(seq 50); do grep -q ready "$WORK/squat.out" 2>/dev/null && break; sleep 0.1; done
-grep -q ready "$WORK/squat.out" || { fail_check "the squatter did not start"; finish; }
+grep -q ready "$WORK/squat.out" ||
+	{ fail_check "the squatter did not start: $(cat "$WORK/squat.err")"; finish; }
 # bounded: were the port free, mcrd would run in the foreground until killed
 check_rc "mcrd refuses a taken port" 1 ns_exec timeout 10 "$MCRD"
 check_match "names the holder" "held by pid [0-9]+ \(uid 65534\).*nlraw.py squat" "$OUT"
