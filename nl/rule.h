@@ -15,9 +15,25 @@
 #include "mcr/mcr_genl.h"
 #include "policy.h"
 
+/* Why an output did not send a packet its rule matched. For every output,
+ * matched packets of the rule = packets sent + the sum of these. */
+enum mcr_drop {
+	MCR_DROP_TTL,	       /* the packet would have left with TTL 0 */
+	MCR_DROP_TOO_BIG,      /* longer than the output interface's MTU */
+	MCR_DROP_LINK_DOWN,    /* the output interface is down or missing */
+	MCR_DROP_NO_SRC,       /* src ifaddr, but the interface has no IPv4 address */
+	MCR_DROP_TX_RING_FULL, /* no free transmit slot */
+	MCR_DROP_TX_ERROR,     /* the kernel refused the send */
+	MCR_DROP__MAX
+};
+
+/* Rules count matched packets in packets/bytes (drops stay 0); outputs
+ * count sent packets and the drops. Bytes are IP datagram bytes (IP header
+ * included, Ethernet header not), as the kernel's multicast routing counts. */
 struct mcr_counters {
 	uint64_t packets;
 	uint64_t bytes;
+	uint64_t drops[MCR_DROP__MAX];
 };
 
 struct mcr_output {
