@@ -82,6 +82,7 @@ void genl_rules_hook(void *arg, enum rules_event ev, const struct mcr_rule *r)
 		d->stats.rule_dels++;
 		break;
 	}
+	dp_mark_dirty(d);
 	notify(d, ev, r);
 }
 

@@ -26,7 +26,7 @@ int link_open(struct mcrd *d, struct loop *loop)
 	m->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!m->nl)
 		return -errno;
-	if (mnl_socket_bind(m->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(m->nl, RTMGRP_LINK | RTMGRP_IPV4_IFADDR, MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
 		goto fail;
 	}
@@ -51,14 +51,21 @@ void link_close(struct mcrd *d, struct loop *loop)
 	m->nl = NULL;
 }
 
+/* Links and IPv4 addresses: an output's source address is its
+ * interface's primary address. */
 static bool has_link_msg(const void *buf, size_t len)
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = (int)len;
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-		if (nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK)
+		switch (nlh->nlmsg_type) {
+		case RTM_NEWLINK:
+		case RTM_DELLINK:
+		case RTM_NEWADDR:
+		case RTM_DELADDR:
 			return true;
+		}
 	return false;
 }
 
@@ -86,6 +93,7 @@ void link_read(struct mcrd *d)
 	if (changed) {
 		unsigned int before = d->rules.n_pending;
 
+		dp_mark_dirty(d);
 		rules_refresh_pending(&d->rules);
 		if (before != d->rules.n_pending)
 			log_info("interfaces changed: %u of %zu rules pending", d->rules.n_pending,

@@ -15,10 +15,14 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dataplane.h"
 #include "log.h"
 #include "mcrd.h"
+#include "port.h"
 
 #define ERRLEN 512
+#define RX_RING_MB_DEFAULT 32u
+#define RX_RING_MB_MAX 1024u
 /* A port id whose low 22 bits are zero can never be a kernel, libmnl or
  * libnl automatic port (research/control-transport.md section 8.2). */
 #define AUTO_PORT_BITS 0x3fffffu
@@ -40,13 +44,17 @@ static void usage(FILE *f)
 		"generic-netlink requests (mcr-nl, libnl, libmnl) on NETLINK_USERSOCK.\n"
 		"\n"
 		"OPTIONS := { -c | --config FILE | -n | --dry-run | --workers N |\n"
-		"             --fanout { hash | cpu | lb } | --group NAME | --port ID |\n"
+		"             --fanout { hash | cpu | lb } | --egress { uring | mmsg | ring } |\n"
+		"             --rx-ring MB | --qdisc-bypass | --group NAME | --port ID |\n"
 		"             -d | --syslog | -v | --verbose | -V | --version | -h | --help }\n"
 		"\n"
 		"  -c, --config FILE  rules to load at start and on SIGHUP (mcr-nl batch file)\n"
 		"  -n, --dry-run      check FILE, print \"FILE: N rules OK\" and exit\n"
 		"  --workers N        worker threads, 1-%d (default: the online CPUs)\n"
 		"  --fanout MODE      how workers share an input: hash (default), cpu, lb\n"
+		"  --egress MODE      how workers send: uring (default), mmsg, ring\n"
+		"  --rx-ring MB       receive ring per worker per input, 1-%u MiB (default %u)\n"
+		"  --qdisc-bypass     egress skips the output's qdisc (and packet taps)\n"
 		"  --group NAME       primary group that may change rules besides uid 0\n"
 		"  --port ID          NETLINK_USERSOCK port id, decimal or 0x hex\n"
 		"                     (default: $MCR_PORTID, else 0x%08x)\n"
@@ -57,7 +65,7 @@ static void usage(FILE *f)
 		"\n"
 		"SIGHUP reloads FILE (a bad file changes nothing); SIGINT and SIGTERM stop.\n"
 		"See mcrd(8) and mcr-nl(8).\n",
-		MCRD_WORKERS_MAX, MCR_PORT_ID);
+		MCRD_WORKERS_MAX, RX_RING_MB_MAX, RX_RING_MB_DEFAULT, MCR_PORT_ID);
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -91,6 +99,32 @@ static int parse_workers(const char *s, unsigned int *n)
 	if (errno || *end || v < 1 || v > MCRD_WORKERS_MAX)
 		return -EINVAL;
 	*n = (unsigned int)v;
+	return 0;
+}
+
+static int parse_egress(const char *s, uint32_t *mode)
+{
+	for (uint32_t i = 0; i < EGRESS__MAX; i++) {
+		if (!strcmp(s, egress_names[i])) {
+			*mode = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_mb(const char *s, uint32_t *mb)
+{
+	unsigned long v;
+	char *end;
+
+	if (!(s[0] >= '0' && s[0] <= '9'))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > RX_RING_MB_MAX)
+		return -EINVAL;
+	*mb = (uint32_t)v;
 	return 0;
 }
 
@@ -143,6 +177,8 @@ static int option_defaults(struct mcrd_opts *o)
 	o->fanout = MCR_FANOUT_HASH;
 	o->workers = cpus < 1 ? 1 : cpus > MCRD_WORKERS_MAX ? MCRD_WORKERS_MAX : (unsigned int)cpus;
 	o->port = MCR_PORT_ID;
+	o->egress = EGRESS_URING;
+	o->rx_ring_mb = RX_RING_MB_DEFAULT;
 	if (env && parse_port(env, &o->port)) {
 		fprintf(stderr, "mcrd: MCR_PORTID=\"%s\" is not a port id\n", env);
 		return -EINVAL;
@@ -150,7 +186,7 @@ static int option_defaults(struct mcrd_opts *o)
 	return 0;
 }
 
-enum { OPT_WORKERS = 256, OPT_FANOUT, OPT_GROUP, OPT_PORT };
+enum { OPT_WORKERS = 256, OPT_FANOUT, OPT_GROUP, OPT_PORT, OPT_EGRESS, OPT_RX_RING, OPT_BYPASS };
 
 /* clang-format off */
 static const struct option long_opts[] = {
@@ -158,6 +194,9 @@ static const struct option long_opts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "fanout", required_argument, NULL, OPT_FANOUT },
+	{ "egress", required_argument, NULL, OPT_EGRESS },
+	{ "rx-ring", required_argument, NULL, OPT_RX_RING },
+	{ "qdisc-bypass", no_argument, NULL, OPT_BYPASS },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "syslog", no_argument, NULL, 'd' },
@@ -191,6 +230,17 @@ static int parse_opt(struct mcrd_opts *o, int c, const char **config)
 		return parse_fanout(optarg, &o->fanout)
 			   ? bad_value("--fanout", optarg, "hash, cpu or lb")
 			   : 0;
+	case OPT_EGRESS:
+		return parse_egress(optarg, &o->egress)
+			   ? bad_value("--egress", optarg, "uring, mmsg or ring")
+			   : 0;
+	case OPT_RX_RING:
+		return parse_mb(optarg, &o->rx_ring_mb)
+			   ? bad_value("--rx-ring", optarg, "1-1024 (MiB)")
+			   : 0;
+	case OPT_BYPASS:
+		o->qdisc_bypass = true;
+		return 0;
 	case OPT_GROUP:
 		return parse_group(o, optarg);
 	case OPT_PORT:
@@ -371,6 +421,9 @@ static int start(struct mcrd *d, struct rules *next)
 		snprintf(err, sizeof(err), "signalfd: %s", strerror(-ret));
 		return fatal(d, err);
 	}
+	/* after signals_open: the workers inherit the blocked signal mask */
+	if (dp_init(d, err, sizeof(err)))
+		return fatal(d, err);
 	ret = rules_sync(&d->rules, next);
 	if (ret) {
 		snprintf(err, sizeof(err), "%s: %s", d->opt.config, strerror(-ret));
@@ -381,6 +434,7 @@ static int start(struct mcrd *d, struct rules *next)
 
 static void stop(struct mcrd *d, struct rules *next)
 {
+	dp_exit(d);
 	if (d->sigfd >= 0) {
 		loop_watch_del(&d->loop, &d->sig);
 		close(d->sigfd);
@@ -415,10 +469,10 @@ static int run(struct mcrd *d)
 			log_warn("port id 0x%08x has low bits set: a client's automatic port id "
 				 "may take it first",
 				 d->opt.port);
-		log_info(
-		    "mcrd %s on NETLINK_USERSOCK port 0x%08x: %zu rules, %u workers, fanout %s",
-		    MCR_VERSION, d->opt.port, d->rules.n, d->opt.workers,
-		    fanout_names[d->opt.fanout]);
+		log_info("mcrd %s on NETLINK_USERSOCK port 0x%08x: %zu rules, %u workers, "
+			 "fanout %s, egress %s",
+			 MCR_VERSION, d->opt.port, d->rules.n, d->opt.workers,
+			 fanout_names[d->opt.fanout], egress_names[d->opt.egress]);
 		if (loop_run(&d->loop)) {
 			log_err("epoll_wait: %s", strerror(errno));
 			ret = 1;

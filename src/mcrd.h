@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "dataplane.h"
 #include "genl.h"
 #include "link.h"
 #include "loop.h"
@@ -31,6 +32,10 @@ struct mcrd_opts {
 	int verbose;
 	bool syslog;
 	bool dry_run;
+	/* the data plane */
+	uint32_t egress;     /* enum egress_mode */
+	uint32_t rx_ring_mb; /* RX ring per worker per input, MiB */
+	bool qdisc_bypass;   /* egress sockets skip the qdisc */
 };
 
 /* The daemon counters of the stats set that are not read off the table. */
@@ -61,6 +66,7 @@ struct mcrd {
 	struct loop loop;
 	struct usersock us;
 	struct link_mon link;
+	struct dataplane *dp;
 	struct loop_watch sig;
 	int sigfd;
 	uint64_t start_ms; /* CLOCK_MONOTONIC at start, for uptime */
