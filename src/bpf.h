@@ -12,9 +12,9 @@
  * - its EtherType is IPv4 (0x0800) and the IP version nibble is 4;
  * - the IP protocol is UDP (17);
  * - the destination is in 224.0.0.0/4;
- * - when a group list is given (1..BPF_MAX_GROUPS groups), the destination
- *   is one of them; with no list, or a longer one, every group passes and
- *   the worker's lookup decides.
+ * - when a group list is given (1..BPF_MAX_GROUPS distinct groups), the
+ *   destination is one of them; with no list, or a longer one, every group
+ *   passes and the worker's lookup decides.
  * Offsets are from the Ethernet header, as an AF_PACKET SOCK_RAW socket
  * sees frames. Fragments are not filtered here: the fanout group
  * reassembles them first (PACKET_FANOUT_FLAG_DEFRAG).
@@ -29,13 +29,14 @@
 /* Longest group list compiled into the program; a jeq per group. */
 #define BPF_MAX_GROUPS 32
 
-/* Room for the longest program bpf_build writes. */
+/* Room for the longest program bpf_build writes (it needs BPF_MAX_GROUPS + 16). */
 #define BPF_PROG_MAX (BPF_MAX_GROUPS + 24)
 
 /*
- * Writes the program for @n groups (network order; duplicates allowed) into
- * @prog, which has room for @cap instructions. Returns the instruction
- * count, or -ENOSPC when @cap is too small. Pure.
+ * Writes the program for @n groups (network order; duplicates allowed and
+ * not counted against BPF_MAX_GROUPS) into @prog, which has room for @cap
+ * instructions. Returns the instruction count, or -ENOSPC when @cap is too
+ * small. Pure.
  */
 int bpf_build(const uint32_t *groups_be, size_t n, struct sock_filter *prog, size_t cap);
 
