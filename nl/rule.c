@@ -225,19 +225,25 @@ int mcr_rule_validate(const struct mcr_rule *r, struct mcr_extack *ext)
 
 /* ---- decode ------------------------------------------------------------- */
 
+/* The drop attributes are numbered in enum mcr_drop order. */
+_Static_assert(MCR_A_COUNTERS_DROP_TX_ERROR - MCR_A_COUNTERS_DROP_TTL + 1 == MCR_DROP__MAX,
+	       "counters.drop-* and enum mcr_drop differ");
+_Static_assert(MCR_A_COUNTERS_DROP_TX_ERROR == MCR_A_COUNTERS_MAX,
+	       "a counters attribute after the drops needs its own case");
+
 static void decode_counters(const struct nlattr *nest, struct mcr_counters *c)
 {
 	const struct nlattr *a;
 
 	mcr_attr_for_each(a, mcr_attr_data(nest), mcr_attr_len(nest)) {
-		switch (mcr_attr_type(a)) {
-		case MCR_A_COUNTERS_PACKETS:
+		unsigned int t = mcr_attr_type(a);
+
+		if (t == MCR_A_COUNTERS_PACKETS)
 			c->packets = mcr_attr_u64(a);
-			break;
-		case MCR_A_COUNTERS_BYTES:
+		else if (t == MCR_A_COUNTERS_BYTES)
 			c->bytes = mcr_attr_u64(a);
-			break;
-		}
+		else if (t >= MCR_A_COUNTERS_DROP_TTL && t <= MCR_A_COUNTERS_DROP_TX_ERROR)
+			c->drops[t - MCR_A_COUNTERS_DROP_TTL] = mcr_attr_u64(a);
 	}
 }
 
@@ -354,10 +360,11 @@ int mcr_rule_decode(const void *data, size_t len, const struct nlattr **tb,
 
 /* ---- encode ------------------------------------------------------------- */
 
-static size_t counters_size(void)
+/* A counters nest of @n u64s, each with a 4-byte pad in front when
+ * unaligned. */
+static size_t counters_size(unsigned int n)
 {
-	/* nest + two u64 with 4-byte pads in front when unaligned */
-	return NLA_HDRLEN + 2 * (NLA_HDRLEN + NLA_HDRLEN + 8);
+	return NLA_HDRLEN + n * (NLA_HDRLEN + NLA_HDRLEN + 8);
 }
 
 size_t mcr_rule_put_size(const struct mcr_rule *r, unsigned int what)
@@ -366,29 +373,36 @@ size_t mcr_rule_put_size(const struct mcr_rule *r, unsigned int what)
 	size_t size = 5 * (NLA_HDRLEN + 4) + NLA_HDRLEN + NLA_ALIGN(IFNAMSIZ);
 
 	if (what & MCR_PUT_STATS) {
-		out += counters_size();
-		size += counters_size();
+		out += counters_size(2 + MCR_DROP__MAX);
+		size += counters_size(2);
 	}
 	return size + r->n_outputs * (NLA_HDRLEN + out);
 }
 
 /* u64s go through mnl_attr_put_u64 after a pad attribute when needed, so
- * their payload is 8-byte aligned as the kernel does with nla_put_64bit. */
+ * their payload is 8-byte aligned in memory as the kernel does with
+ * nla_put_64bit: also in the second message of a dump datagram, which
+ * starts wherever the first ended. */
 static void put_u64_aligned(struct nlmsghdr *nlh, uint16_t type, uint16_t pad,
 			    uint64_t v)
 {
-	if ((nlh->nlmsg_len + NLA_HDRLEN) % 8)
+	if (((uintptr_t)mnl_nlmsg_get_payload_tail(nlh) + NLA_HDRLEN) % 8)
 		mnl_attr_put(nlh, pad, 0, NULL);
 	mnl_attr_put_u64(nlh, type, v);
 }
 
+/* Drops only with @drops: a rule's are always 0, an output's always
+ * sent, so that a reader can rely on matched = packets + drops. */
 static void put_counters(struct nlmsghdr *nlh, uint16_t type,
-			 const struct mcr_counters *c)
+			 const struct mcr_counters *c, bool drops)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 
 	put_u64_aligned(nlh, MCR_A_COUNTERS_PACKETS, MCR_A_COUNTERS_PAD, c->packets);
 	put_u64_aligned(nlh, MCR_A_COUNTERS_BYTES, MCR_A_COUNTERS_PAD, c->bytes);
+	for (unsigned int i = 0; drops && i < MCR_DROP__MAX; i++)
+		put_u64_aligned(nlh, (uint16_t)(MCR_A_COUNTERS_DROP_TTL + i),
+				MCR_A_COUNTERS_PAD, c->drops[i]);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -409,7 +423,7 @@ static void put_output(struct nlmsghdr *nlh, const struct mcr_output *o,
 	if (o->src)
 		mnl_attr_put_u32(nlh, MCR_A_OUTPUT_SRC, o->src);
 	if (what & MCR_PUT_STATS)
-		put_counters(nlh, MCR_A_OUTPUT_STATS, &o->stats);
+		put_counters(nlh, MCR_A_OUTPUT_STATS, &o->stats, true);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -431,6 +445,6 @@ int mcr_rule_put(struct nlmsghdr *nlh, size_t buflen, const struct mcr_rule *r,
 	if (what & MCR_PUT_STATE)
 		mnl_attr_put_u32(nlh, MCR_A_RULE_FLAGS, r->flags);
 	if (what & MCR_PUT_STATS)
-		put_counters(nlh, MCR_A_RULE_STATS, &r->stats);
+		put_counters(nlh, MCR_A_RULE_STATS, &r->stats, false);
 	return 0;
 }

@@ -112,7 +112,7 @@ int mcr_rule_decode(const void *data, size_t len, const struct nlattr **tb,
 enum {
 	MCR_PUT_REQUEST = 0,      /* input and outputs only, id when set */
 	MCR_PUT_STATE = 1 << 0,   /* flags */
-	MCR_PUT_STATS = 1 << 1,   /* rule and output counters */
+	MCR_PUT_STATS = 1 << 1,   /* rule and output counters (drops: outputs only) */
 };
 
 /*

@@ -668,6 +668,7 @@ static const struct genl_op mcr_ops[] = {
 		.name = "stats-get",
 		.policy = &mcr_stats_policy,
 		.doit = genl_stats_get,
+		.dumpit = genl_stats_dump,
 	},
 	{
 		.cmd = MCR_CMD_DAEMON_GET,
@@ -704,7 +705,8 @@ int genl_init(struct mcrd *d, struct loop *loop, const struct genl_transport *ev
 	g->txbuf = malloc(GENL_MSG_MAX);
 	g->dumpbuf = malloc(GENL_MSG_MAX);
 	g->ntfbuf = malloc(GENL_MSG_MAX);
-	if (!g->txbuf || !g->dumpbuf || !g->ntfbuf) {
+	g->stats_scratch = mcr_rule_alloc(MCR_MAX_OUTPUTS);
+	if (!g->txbuf || !g->dumpbuf || !g->ntfbuf || !g->stats_scratch) {
 		genl_exit(d);
 		return -ENOMEM;
 	}
@@ -736,6 +738,8 @@ void genl_exit(struct mcrd *d)
 	free(g->dumpbuf);
 	free(g->ntfbuf);
 	g->txbuf = g->dumpbuf = g->ntfbuf = NULL;
+	mcr_rule_free(g->stats_scratch);
+	g->stats_scratch = NULL;
 	if (d->rules.hook == genl_rules_hook)
 		rules_set_hook(&d->rules, NULL, NULL);
 }

@@ -77,6 +77,9 @@ struct genl {
 	unsigned char *txbuf;	  /* replies being built by handlers */
 	unsigned char *dumpbuf;	  /* the next dump datagram */
 	unsigned char *ntfbuf;	  /* notifications */
+	/* a rule with room for MCR_MAX_OUTPUTS outputs: the live counters
+	 * of the rule being put (dp_rule_counters) */
+	struct mcr_rule *stats_scratch;
 };
 
 /*
@@ -196,6 +199,12 @@ int genl_rule_get(struct genl_req *req);
 int genl_rule_dump(struct genl_req *req);
 int genl_rule_flush(struct genl_req *req);
 int genl_stats_get(struct genl_req *req);
+int genl_stats_dump(struct genl_req *req);
+
+struct wstats;
+/* Appends the worker nest of worker @id: every counter of @ws, and the cpu
+ * unless it is -1 (not pinned). */
+void genl_put_worker(struct nlmsghdr *nlh, unsigned int id, const struct wstats *ws, int cpu);
 int genl_daemon_get(struct genl_req *req);
 
 #endif

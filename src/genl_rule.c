@@ -10,30 +10,34 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
+#include "dataplane.h"
 #include "log.h"
 #include "mcrd.h"
 
 #define RULE_PUT (MCR_PUT_STATE | MCR_PUT_STATS)
 
-/* Builds one message carrying @r into @buf (@room bytes). Returns its
- * length, or -EMSGSIZE. */
-static int put_rule_msg(unsigned char *buf, size_t room, uint16_t flags, uint32_t seq,
-			uint32_t port, uint8_t cmd, const struct mcr_rule *r)
+/* Builds one message carrying @r, with the counters the workers have
+ * counted so far, into @buf (@room bytes). Returns its length, or
+ * -EMSGSIZE. */
+static int put_rule_msg(struct mcrd *d, unsigned char *buf, size_t room, uint16_t flags,
+			uint32_t seq, uint32_t port, uint8_t cmd, const struct mcr_rule *r)
 {
+	struct mcr_rule *live = d->genl.stats_scratch;
 	struct nlmsghdr *nlh;
 	int ret;
 
 	if (room < NLMSG_HDRLEN + GENL_HDRLEN)
 		return -EMSGSIZE;
+	dp_rule_counters(d, r, live);
 	nlh = genl_msg_start(buf, MCR_FAMILY_ID, flags, seq, port, cmd, MCR_FAMILY_VERSION);
-	ret = mcr_rule_put(nlh, room, r, RULE_PUT);
+	ret = mcr_rule_put(nlh, room, live, RULE_PUT);
 	return ret ? ret : (int)nlh->nlmsg_len;
 }
 
 /* Sends @r to the requester as the reply to @req. */
 static void reply_rule(struct genl_req *req, uint8_t cmd, const struct mcr_rule *r)
 {
-	int len = put_rule_msg(req->d->genl.txbuf, GENL_MSG_MAX, 0, req->nlh->nlmsg_seq,
+	int len = put_rule_msg(req->d, req->d->genl.txbuf, GENL_MSG_MAX, 0, req->nlh->nlmsg_seq,
 			       req->peer->port, cmd, r);
 
 	if (len > 0)
@@ -51,7 +55,7 @@ static void notify(struct mcrd *d, enum rules_event ev, const struct mcr_rule *r
 
 	if (!tr || !tr->send_group || !d->genl.ntfbuf)
 		return;
-	len = put_rule_msg(d->genl.ntfbuf, GENL_MSG_MAX, flags, 0, 0, cmd, r);
+	len = put_rule_msg(d, d->genl.ntfbuf, GENL_MSG_MAX, flags, 0, 0, cmd, r);
 	if (len < 0) {
 		d->stats.notify_errors++;
 		return;
@@ -351,11 +355,11 @@ static int rule_fill(struct mcrd *d, struct genl_dump *dp, unsigned char *buf, s
 
 		if (filter_match(dp->iif, dp->group, r)) {
 			if (limit > *len)
-				n = put_rule_msg(buf + *len, limit - *len, flags, dp->seq, dp->port,
-						 dp->cmd, r);
+				n = put_rule_msg(d, buf + *len, limit - *len, flags, dp->seq,
+						 dp->port, dp->cmd, r);
 			/* A rule too big for a good-size datagram goes alone. */
 			if (n == -EMSGSIZE && !*len)
-				n = put_rule_msg(buf, GENL_MSG_MAX, flags, dp->seq, dp->port,
+				n = put_rule_msg(d, buf, GENL_MSG_MAX, flags, dp->seq, dp->port,
 						 dp->cmd, r);
 			if (n == -EMSGSIZE && *len) {
 				dp->next = last;

@@ -26,6 +26,16 @@ check_eq "no counters without -s" "false" "$(echo "$J" | json '"packets" in j[0]
 JS=$(nl -s -j rule show)
 check_eq "counters with -s" "0 0 0" "$(echo "$JS" | json '"%d %d %d" % (j[0]["packets"], j[0]["bytes"], j[0]["outputs"][0]["packets"])')"
 check_rc "pretty json parses" 0 sh -c "'$MCRNL' -n '$NS' -j -p rule show | python3 -m json.tool"
+check_eq "output drops with -s" '0 {"ttl": 0, "too_big": 0, "link_down": 0, "no_src": 0, "tx_ring_full": 0, "tx_error": 0}' \
+	"$(echo "$JS" | json '"%d %s" % (j[0]["outputs"][0]["dropped"], json.dumps(j[0]["outputs"][0]["drops"]))')"
+check_eq "no drops on the rule" "false" "$(echo "$JS" | json '"drops" in j[0] or "dropped" in j[0]')"
+check_rc "-s -s text show" 0 nl -s -s rule show
+check_match "output counters line" '^        packets 0 bytes 0 dropped 0$' "$OUT"
+W=$(nl -j worker show)
+check_eq "one object per worker" "$(nl -j daemon show | json 'j["workers"]')" "$(echo "$W" | json 'len(j)')"
+check_eq "worker counters" "0 0 13 6" "$(echo "$W" | json '"%d %d %d %d" % (j[0]["id"], j[0]["tx_packets"], len(j[0]["rx_drops"]), len(j[0]["out_drops"]))')"
+check_rc "worker text by prefix" 0 nl w s
+check_match "worker block" '^    no-match 0 malformed 0 ring-drops 0 ring-freezes 0$' "$OUT"
 
 check_rc "text show" 0 nl rule show
 check_match "text show line" '^id 1 iif a0 group 239.1.1.1 port 5001' "$OUT"

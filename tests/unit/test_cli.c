@@ -370,6 +370,8 @@ static void test_prefixes_pick_the_first_in_table_order(void **state)
 	    {"daemon", CLI_ACT_DAEMON, MCR_CMD_DAEMON_GET},
 	    {"s s", CLI_ACT_STATS, MCR_CMD_STATS_GET},
 	    {"stat", CLI_ACT_STATS, MCR_CMD_STATS_GET},
+	    {"w s", CLI_ACT_WORKER, MCR_CMD_STATS_GET},
+	    {"w", CLI_ACT_WORKER, MCR_CMD_STATS_GET},
 	    {"r g id 1", CLI_ACT_GET, MCR_CMD_RULE_GET},
 	    {"r f", CLI_ACT_REQUEST, MCR_CMD_RULE_FLUSH},
 	    {"r sa", CLI_ACT_SAVE, MCR_CMD_RULE_GET},
@@ -411,6 +413,34 @@ static void test_unknown_object_and_command(void **state)
 		"Error: \"port\" needs a value.\n");
 }
 
+static void test_worker_and_stats_show_are_stats_dumps(void **state)
+{
+	static const char *const texts[] = {"worker", "worker show", "worker list", "wor l",
+					    "stats",  "stats show",  "s sh"};
+	struct cli_cmd cmd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		parse_ok(texts[i], &cmd);
+		assert_int_equal(cmd.act, texts[i][0] == 'w' ? CLI_ACT_WORKER : CLI_ACT_STATS);
+		assert_int_equal(genl_cmd(&cmd), MCR_CMD_STATS_GET);
+		/* a dump: one message per worker, any number of workers */
+		assert_true(cmd.nlh->nlmsg_flags & NLM_F_DUMP);
+		assert_int_equal(cmd.nlh->nlmsg_len, NLMSG_HDRLEN + GENL_HDRLEN);
+		cli_cmd_free(&cmd);
+	}
+	parse_ok("worker help", &cmd);
+	assert_int_equal(cmd.act, CLI_ACT_HELP);
+	assert_int_equal(cmd.help, CLI_HELP_WORKER);
+	assert_null(cmd.nlh);
+	parse_err("worker show 0", "\"worker show\" takes no argument, not \"0\"");
+	parse_err("worker x", "command \"x\" is unknown, try \"mcr-nl worker help\"");
+	/* the daemon object keeps its do */
+	parse_ok("daemon", &cmd);
+	assert_false(cmd.nlh->nlmsg_flags & NLM_F_DUMP);
+	cli_cmd_free(&cmd);
+}
+
 static void test_monitor_count_and_timeout(void **state)
 {
 	struct cli_cmd cmd;
@@ -441,9 +471,18 @@ static void test_help_prints_grammar_and_exits_0(void **state)
 	assert_string_equal(out, "");
 	free(out);
 	free(err);
+	assert_int_equal(run("worker help", &out, &err), CLI_OK);
+	assert_non_null(strstr(err, "Usage: mcr-nl [ -s ] worker [ show ]"));
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	assert_int_equal(run("rule help", &out, &err), CLI_OK);
+	assert_non_null(strstr(err, "-s -s  := also the drops by reason"));
+	free(out);
+	free(err);
 	assert_int_equal(run("help", &out, &err), CLI_OK);
 	assert_non_null(strstr(err, "Usage: mcr-nl [ OPTIONS ] OBJECT { COMMAND | help }"));
-	assert_non_null(strstr(err, "OBJECT := { rule | stats | daemon | monitor }"));
+	assert_non_null(strstr(err, "OBJECT := { rule | stats | worker | daemon | monitor }"));
 	free(out);
 	free(err);
 	/* no object: the usage, as an error */
@@ -804,6 +843,7 @@ int main(void)
 	    cmocka_unit_test(test_rule_flush_get_save),
 	    cmocka_unit_test(test_prefixes_pick_the_first_in_table_order),
 	    cmocka_unit_test(test_unknown_object_and_command),
+	    cmocka_unit_test(test_worker_and_stats_show_are_stats_dumps),
 	    cmocka_unit_test(test_monitor_count_and_timeout),
 	    cmocka_unit_test(test_help_prints_grammar_and_exits_0),
 	    cmocka_unit_test(test_global_options),

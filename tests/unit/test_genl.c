@@ -20,6 +20,7 @@
 
 #include "mcrd.h"
 #include "log.h"
+#include "wstats.h"
 
 #define PEER 1234u
 #define MAX_SENT 4096
@@ -1034,8 +1035,178 @@ static void test_dump_on_doit_only_op_is_eopnotsupp(void **state)
 	struct ctx *c = *state;
 	unsigned char buf[64];
 
-	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK | NLM_F_DUMP, MCR_CMD_STATS_GET));
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK | NLM_F_DUMP, MCR_CMD_DAEMON_GET));
 	assert_int_equal(get_ack(&c->f.out[0]).error, -EOPNOTSUPP);
+}
+
+/* Every u64 payload of @nest is 8-byte aligned in memory. */
+static void assert_u64s_aligned(const struct nlattr *nest, const struct mcr_policy *pol)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested (a, nest)
+		if (pol->attrs[mnl_attr_get_type(a)].kind == MCR_ATTR_U64)
+			assert_int_equal((uintptr_t)mnl_attr_get_payload(a) % 8, 0);
+}
+
+static void test_stats_worker_nest_carries_every_counter(void **state)
+{
+	static unsigned char buf[4096] __attribute__((aligned(8)));
+	const struct nlattr *tb[MCR_A_WORKER_MAX + 1];
+	struct mcr_extack ext = {0};
+	struct wstats ws = {
+	    .rx_packets = 1,
+	    .rx_bytes = 2,
+	    .tx_packets = 3,
+	    .tx_bytes = 4,
+	    .no_match = 5,
+	    .ring_drops = 6,
+	    .ring_freezes = 7,
+	    .wakeups = 8,
+	    .batches = 9,
+	    .table_swaps = 10,
+	};
+	struct nlmsghdr *nlh;
+	const struct nlattr *nest;
+	uint64_t malformed = 0;
+
+	(void)state;
+	for (int i = PKT_DROP_TRUNCATED; i <= PKT_DROP_BAD_SRC; i++) {
+		ws.rx_drops[i] = 100 + (uint64_t)i;
+		malformed += ws.rx_drops[i];
+	}
+	ws.rx_drops[PKT_DROP_TTL] = 1u << 20; /* a rewrite reason: not a parse drop */
+	for (int i = 0; i < MCR_DROP__MAX; i++)
+		ws.out_drops[i] = 200 + (uint64_t)i;
+	for (int cpu = -1; cpu <= 3; cpu += 4) {
+		nlh = genl_msg_start(buf, MCR_FAMILY_ID, 0, 1, 1, MCR_CMD_STATS_GET, 1);
+		genl_put_worker(nlh, 7, &ws, cpu);
+		nest = genl_attr(nlh, MCR_A_STATS_WORKER);
+		assert_non_null(nest);
+		assert_int_equal(mcr_attr_parse(mcr_attr_data(nest), mcr_attr_len(nest),
+						&mcr_worker_policy, tb, &ext),
+				 0);
+		assert_u64s_aligned(nest, &mcr_worker_policy);
+		assert_int_equal(mcr_attr_u32(tb[MCR_A_WORKER_ID]), 7);
+		if (cpu < 0)
+			assert_null(tb[MCR_A_WORKER_CPU]);
+		else
+			assert_int_equal(mcr_attr_u32(tb[MCR_A_WORKER_CPU]), 3);
+	}
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_PACKETS]), 1);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_BYTES]), 2);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_TX_PACKETS]), 3);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_TX_BYTES]), 4);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_NO_MATCH]), 5);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_MALFORMED]), malformed);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RING_DROPS]), 6);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RING_FREEZES]), 7);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_WAKEUPS]), 8);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_BATCHES]), 9);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_TABLE_SWAPS]), 10);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RX_DROP_TRUNCATED]),
+			 100 + PKT_DROP_TRUNCATED);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RX_DROP_MALFORMED_SHORT]),
+			 100 + PKT_DROP_SHORT);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RX_DROP_VLAN]), 100 + PKT_DROP_VLAN);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RX_DROP_BAD_IP_CSUM]),
+			 100 + PKT_DROP_BAD_IP_CSUM);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RX_DROP_NOT_MULTICAST]),
+			 100 + PKT_DROP_NOT_MULTICAST);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_RX_DROP_BAD_SRC]), 100 + PKT_DROP_BAD_SRC);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_OUT_DROP_TTL]), 200 + MCR_DROP_TTL);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_OUT_DROP_NO_SRC]), 200 + MCR_DROP_NO_SRC);
+	assert_int_equal(mcr_attr_u64(tb[MCR_A_WORKER_OUT_DROP_TX_ERROR]), 200 + MCR_DROP_TX_ERROR);
+	for (unsigned int t = MCR_A_WORKER_PACKETS; t <= MCR_A_WORKER_MAX; t++)
+		assert_non_null(tb[t]);
+}
+
+/* The messages of datagram @s, in order, into @m (at most @max). */
+static unsigned int split_msgs(const struct sent *s, const struct nlmsghdr **m, unsigned int max)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)s->data;
+	int left = (int)s->len;
+	unsigned int n = 0;
+
+	while (mnl_nlmsg_ok(nlh, left) && n < max) {
+		m[n++] = nlh;
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	return n;
+}
+
+/* Dumps stats-get; returns the number of workers and checks that each
+ * came in a message of its own, after one with the daemon counters. */
+static unsigned int dump_stats(struct ctx *c)
+{
+	const struct nlmsghdr *m[64];
+	unsigned char buf[64];
+	unsigned int workers = 0, data = 0;
+	bool done = false;
+
+	forget_sent(&c->f);
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK | NLM_F_DUMP, MCR_CMD_STATS_GET));
+	for (unsigned int d = 0; d < c->f.n; d++) {
+		unsigned int n = split_msgs(&c->f.out[d], m, 64);
+
+		assert_true(c->f.out[d].len <= GENL_GOODSIZE);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct nlattr *w;
+
+			assert_false(done);
+			if (m[i]->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				continue;
+			}
+			assert_int_equal(m[i]->nlmsg_flags & NLM_F_MULTI, NLM_F_MULTI);
+			assert_int_equal(genl_cmd(m[i]), MCR_CMD_STATS_GET);
+			w = genl_attr(m[i], MCR_A_STATS_WORKER);
+			if (data++ == 0) {
+				assert_null(w);
+				assert_non_null(genl_attr(m[i], MCR_A_STATS_RULES));
+				continue;
+			}
+			assert_non_null(w);
+			assert_null(genl_attr(m[i], MCR_A_STATS_RULES));
+			assert_u64s_aligned(w, &mcr_worker_policy);
+			assert_int_equal(mnl_attr_get_u32(mnl_attr_get_payload(w)), workers);
+			workers++;
+		}
+	}
+	assert_true(done);
+	return workers;
+}
+
+static void test_stats_dump_has_a_message_per_worker(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(dump_stats(c), 2);
+	c->d.opt.workers = 1;
+	assert_int_equal(dump_stats(c), 1);
+}
+
+static void test_stats_do_refuses_what_only_a_dump_can_hold(void **state)
+{
+	struct ctx *c = *state;
+	unsigned char buf[64];
+	struct ack k;
+
+	c->d.opt.workers = MCRD_WORKERS_MAX;
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK, MCR_CMD_STATS_GET));
+	assert_int_equal(c->f.n, 1);
+	k = get_ack(&c->f.out[0]);
+	assert_int_equal(k.error, -EMSGSIZE);
+	assert_string_equal(k.msg, "the counters of 256 workers do not fit in one reply; dump "
+				   "them (NLM_F_DUMP)");
+	assert_int_equal(dump_stats(c), MCRD_WORKERS_MAX);
+	/* as many as fit in one message still come in a do */
+	c->d.opt.workers = 24;
+	forget_sent(&c->f);
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, 0, MCR_CMD_STATS_GET));
+	assert_int_equal(c->f.n, 1);
+	assert_true(c->f.out[0].len <= GENL_MSG_MAX);
+	assert_int_equal(genl_cmd(first_msg(&c->f.out[0])), MCR_CMD_STATS_GET);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1071,6 +1242,9 @@ int main(void)
 	    T(test_admin_group_may_change_rules),
 	    T(test_notifications_announce_add_replace_del),
 	    T(test_stats_reports_counters_and_workers),
+	    T(test_stats_worker_nest_carries_every_counter),
+	    T(test_stats_dump_has_a_message_per_worker),
+	    T(test_stats_do_refuses_what_only_a_dump_can_hold),
 	    T(test_nlctrl_getfamily_by_name_and_id),
 	    T(test_nlctrl_unknown_family_is_enoent),
 	    T(test_nlctrl_dump_lists_one_family),

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Policy validation of every attribute: truncated, oversized, wrong type,
  * missing, unknown, repeated and nested garbage. */
+#include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
 
+#include "packet.h"
 #include "policy.h"
 #include "rule.h"
 
@@ -284,6 +287,89 @@ static void test_extack_keeps_first_message(void **state)
 	mcr_extack_set(NULL, NULL, "no crash");
 }
 
+/* "RX_DROP_BAD_SRC" -> "rx-drop-bad-src": the spec name the generated
+ * enum was made from. */
+static void spec_name(const char *id, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; id[i] && i < len - 1; i++)
+		out[i] = id[i] == '_' ? '-' : (char)tolower((unsigned char)id[i]);
+	out[i] = '\0';
+}
+
+struct attr_id {
+	unsigned int type;
+	const char *id;
+};
+
+/* Every attribute 1..maxattr of @pol is named after its enum and is a
+ * u64 from @first_u64 on. */
+static void check_set(const struct mcr_policy *pol, const struct attr_id *ids, size_t n,
+		      unsigned int first_u64)
+{
+	char want[64];
+
+	assert_int_equal(n, pol->maxattr);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ids[i].type, i + 1);
+		spec_name(ids[i].id, want, sizeof(want));
+		assert_string_equal(mcr_attr_name(pol, ids[i].type), want);
+		if (ids[i].type >= first_u64)
+			assert_int_equal(pol->attrs[ids[i].type].kind, MCR_ATTR_U64);
+	}
+}
+
+#define C(a) { MCR_A_COUNTERS_##a, #a }
+#define W(a) { MCR_A_WORKER_##a, #a }
+
+static void test_policy_names_every_counter_as_the_spec(void **state)
+{
+	static const struct attr_id counters[] = {
+		C(PAD), C(PACKETS), C(BYTES), C(DROP_TTL), C(DROP_TOO_BIG), C(DROP_LINK_DOWN),
+		C(DROP_NO_SRC), C(DROP_TX_RING_FULL), C(DROP_TX_ERROR),
+	};
+	static const struct attr_id worker[] = {
+		W(PAD), W(ID), W(CPU), W(PACKETS), W(BYTES), W(TX_PACKETS), W(TX_BYTES),
+		W(NO_MATCH), W(MALFORMED), W(RING_DROPS), W(RING_FREEZES), W(WAKEUPS),
+		W(BATCHES), W(TABLE_SWAPS), W(RX_DROP_TRUNCATED), W(RX_DROP_MALFORMED_SHORT),
+		W(RX_DROP_VLAN), W(RX_DROP_NOT_IPV4), W(RX_DROP_MALFORMED_IP), W(RX_DROP_BAD_IHL),
+		W(RX_DROP_BAD_IP_CSUM), W(RX_DROP_BAD_LEN), W(RX_DROP_FRAGMENT), W(RX_DROP_NOT_UDP),
+		W(RX_DROP_UDP_LEN), W(RX_DROP_NOT_MULTICAST), W(RX_DROP_BAD_SRC), W(OUT_DROP_TTL),
+		W(OUT_DROP_TOO_BIG), W(OUT_DROP_LINK_DOWN), W(OUT_DROP_NO_SRC),
+		W(OUT_DROP_TX_RING_FULL), W(OUT_DROP_TX_ERROR),
+	};
+
+	(void)state;
+	check_set(&mcr_counters_policy, counters, sizeof(counters) / sizeof(counters[0]),
+		  MCR_A_COUNTERS_PACKETS);
+	check_set(&mcr_worker_policy, worker, sizeof(worker) / sizeof(worker[0]),
+		  MCR_A_WORKER_PACKETS);
+	assert_int_equal(MCR_A_COUNTERS_DROP_TX_ERROR - MCR_A_COUNTERS_DROP_TTL + 1, MCR_DROP__MAX);
+	assert_int_equal(MCR_A_WORKER_OUT_DROP_TX_ERROR - MCR_A_WORKER_OUT_DROP_TTL + 1,
+			 MCR_DROP__MAX);
+}
+
+/* rx-drop-NAME, NAME as the parser counts it (src/packet.c). */
+static void test_worker_rx_drops_follow_the_parser_names(void **state)
+{
+	char want[64];
+
+	(void)state;
+	assert_int_equal(MCR_A_WORKER_RX_DROP_BAD_SRC - MCR_A_WORKER_RX_DROP_TRUNCATED,
+			 PKT_DROP_BAD_SRC - PKT_DROP_TRUNCATED);
+	for (int i = PKT_DROP_TRUNCATED; i <= PKT_DROP_BAD_SRC; i++) {
+		unsigned int t = MCR_A_WORKER_RX_DROP_TRUNCATED + (unsigned int)(i - PKT_DROP_TRUNCATED);
+		size_t k;
+
+		snprintf(want, sizeof(want), "rx-drop-%s", pkt_drop_names[i]);
+		for (k = 0; want[k]; k++)
+			if (want[k] == '_')
+				want[k] = '-';
+		assert_string_equal(mcr_attr_name(&mcr_worker_policy, t), want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_policy_survives_deep_nesting),
 		cmocka_unit_test(test_policy_accepts_many_outputs_and_padding),
 		cmocka_unit_test(test_extack_keeps_first_message),
+		cmocka_unit_test(test_policy_names_every_counter_as_the_spec),
+		cmocka_unit_test(test_worker_rx_drops_follow_the_parser_names),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

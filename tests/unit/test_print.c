@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mcr-nl's print layer: JSON string escaping, compact and pretty JSON, and
- * text and JSON from the same calls, down to the rule printer. */
+ * text and JSON from the same calls, down to the rule and worker printers. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "../../tools/mcr-nl/cli.h"
+#include "genl.h"
+#include "wstats.h"
 
 /* A printer writing into memory. */
 struct capture {
@@ -200,13 +202,15 @@ static struct mcr_rule *sample_rule(void)
 	r->group = inet_addr("239.1.1.1");
 	r->port = 5001;
 	r->flags = MCR_RULE_FLAGS_PENDING;
-	r->stats = (struct mcr_counters){10, 1000};
+	r->stats = (struct mcr_counters){.packets = 10, .bytes = 1000};
 	snprintf(r->out[0].oif, sizeof(r->out[0].oif), "eth1");
 	r->out[0].group = inet_addr("239.9.9.9");
 	r->out[0].port = 5099;
 	r->out[0].ttl = 5;
 	r->out[0].src_mode = MCR_SRC_MODE_KEEP;
-	r->out[0].stats = (struct mcr_counters){7, 700};
+	r->out[0].stats = (struct mcr_counters){.packets = 7, .bytes = 700};
+	r->out[0].stats.drops[MCR_DROP_TTL] = 3;
+	r->out[0].stats.drops[MCR_DROP_TX_ERROR] = 1;
 	snprintf(r->out[1].oif, sizeof(r->out[1].oif), "eth2");
 	r->out[1].src_mode = MCR_SRC_MODE_ADDR;
 	r->out[1].src = inet_addr("192.0.2.1");
@@ -245,18 +249,28 @@ static void test_rule_text_leaves_defaults_out(void **state)
 		   "\toif eth2 group 239.1.1.1 port 5001 src 192.0.2.1\n");
 }
 
-static void test_rule_text_counters_as_ip_mroute(void **state)
+static void test_rule_text_counters_and_drops(void **state)
 {
 	struct cli x = {.o = {.stats = 1}};
 
 	(void)state;
 	print_rule(&x, false, false,
 		   "id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending\n"
-		   "    10 packets, 1000 bytes\n"
+		   "    packets 10 bytes 1000\n"
 		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep\n"
-		   "        7 packets, 700 bytes\n"
+		   "        packets 7 bytes 700 dropped 4\n"
 		   "\toif eth2 src 192.0.2.1\n"
-		   "        0 packets, 0 bytes\n");
+		   "        packets 0 bytes 0 dropped 0\n");
+	/* -s -s: the reasons that happened, as "ip -s -s" adds lines */
+	x.o.stats = 2;
+	print_rule(&x, false, false,
+		   "id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending\n"
+		   "    packets 10 bytes 1000\n"
+		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep\n"
+		   "        packets 7 bytes 700 dropped 4\n"
+		   "        ttl 3 tx-error 1\n"
+		   "\toif eth2 src 192.0.2.1\n"
+		   "        packets 0 bytes 0 dropped 0\n");
 }
 
 static void test_rule_json_gives_effective_values(void **state)
@@ -276,9 +290,26 @@ static void test_rule_json_gives_effective_values(void **state)
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
 		   "\"port\":5001,\"pending\":true,\"packets\":10,\"bytes\":1000,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
-		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700},"
+		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700,\"dropped\":4,\"drops\":{"
+		   "\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
+		   "\"tx_error\":1}},"
 		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
-		   "\"src\":\"192.0.2.1\",\"packets\":0,\"bytes\":0}]}]\n");
+		   "\"src\":\"192.0.2.1\",\"packets\":0,\"bytes\":0,\"dropped\":0,\"drops\":{"
+		   "\"ttl\":0,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
+		   "\"tx_error\":0}}]}]\n");
+	/* -s -s changes only the text */
+	x.o.stats = 2;
+	print_rule(&x, true, false,
+		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
+		   "\"port\":5001,\"pending\":true,\"packets\":10,\"bytes\":1000,\"outputs\":["
+		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
+		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700,\"dropped\":4,\"drops\":{"
+		   "\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
+		   "\"tx_error\":1}},"
+		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
+		   "\"src\":\"192.0.2.1\",\"packets\":0,\"bytes\":0,\"dropped\":0,\"drops\":{"
+		   "\"ttl\":0,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
+		   "\"tx_error\":0}}]}]\n");
 }
 
 static void test_rule_json_any_port_is_null(void **state)
@@ -336,6 +367,136 @@ static void test_monitor_line_is_one_line(void **state)
 	mcr_rule_free(r);
 }
 
+/* ---- the worker printer ------------------------------------------------------- */
+
+/* What a stats-get dump of two workers brings, through the message
+ * decoder: worker 0 on cpu 1 with some drops, worker 1 not pinned. */
+static void sample_stats(struct cli *x, struct cli_stats *st)
+{
+	static unsigned char buf[4096] __attribute__((aligned(8)));
+	struct cli_stats_sink sink = {.x = x, .st = st};
+	struct wstats w0 = {
+	    .rx_packets = 10,
+	    .rx_bytes = 15000,
+	    .tx_packets = 9,
+	    .tx_bytes = 13500,
+	    .no_match = 1,
+	    .ring_drops = 2,
+	    .ring_freezes = 1,
+	    .wakeups = 5,
+	    .batches = 4,
+	    .table_swaps = 3,
+	};
+	struct wstats w1 = {0};
+	struct nlmsghdr *nlh;
+
+	w0.rx_drops[PKT_DROP_VLAN] = 4;
+	w0.rx_drops[PKT_DROP_BAD_SRC] = 2;
+	w0.out_drops[MCR_DROP_TTL] = 3;
+	memset(st, 0, sizeof(*st));
+	nlh = genl_msg_start(buf, MCR_FAMILY_ID, NLM_F_MULTI, 1, 1, MCR_CMD_STATS_GET, 1);
+	mnl_attr_put_u64(nlh, MCR_A_STATS_REQUESTS, 12);
+	mnl_attr_put_u32(nlh, MCR_A_STATS_RULES, 1);
+	assert_int_equal(cli_stats_cb(nlh, &sink), MNL_CB_OK);
+	nlh = genl_msg_start(buf, MCR_FAMILY_ID, NLM_F_MULTI, 1, 1, MCR_CMD_STATS_GET, 1);
+	genl_put_worker(nlh, 0, &w0, 1);
+	assert_int_equal(cli_stats_cb(nlh, &sink), MNL_CB_OK);
+	nlh = genl_msg_start(buf, MCR_FAMILY_ID, NLM_F_MULTI, 1, 1, MCR_CMD_STATS_GET, 1);
+	genl_put_worker(nlh, 1, &w1, -1);
+	assert_int_equal(cli_stats_cb(nlh, &sink), MNL_CB_OK);
+	assert_int_equal(st->n, 2);
+}
+
+static void print_workers(struct cli *x, bool json, const char *want)
+{
+	struct cli_stats st;
+	struct capture c;
+
+	sample_stats(x, &st);
+	cap_open(&c, json, false);
+	x->pr = c.p;
+	cli_print_workers(x, &st);
+	c.p = x->pr;
+	cap_check(&c, want);
+	cli_stats_free(&st);
+}
+
+static const char worker_text[] = "worker 0 cpu 1\n"
+				  "    rx packets 10 bytes 15000  tx packets 9 bytes 13500\n"
+				  "    no-match 1 malformed 6 ring-drops 2 ring-freezes 1\n"
+				  "    wakeups 5 batches 4 table-swaps 3\n";
+static const char worker1_text[] = "worker 1\n"
+				   "    rx packets 0 bytes 0  tx packets 0 bytes 0\n"
+				   "    no-match 0 malformed 0 ring-drops 0 ring-freezes 0\n"
+				   "    wakeups 0 batches 0 table-swaps 0\n";
+
+static void test_worker_text_shows_drops_with_s(void **state)
+{
+	struct cli x = {0};
+	char want[1024];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s%s", worker_text, worker1_text);
+	print_workers(&x, false, want);
+	x.o.stats = 1;
+	snprintf(want, sizeof(want), "%s%s%s", worker_text,
+		 "    rx-drops vlan 4 bad-src 2\n"
+		 "    out-drops ttl 3\n",
+		 worker1_text);
+	print_workers(&x, false, want);
+}
+
+static void test_worker_json_has_every_counter(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_workers(&x, true,
+		      "[{\"id\":0,\"cpu\":1,\"packets\":10,\"bytes\":15000,\"tx_packets\":9,"
+		      "\"tx_bytes\":13500,\"no_match\":1,\"malformed\":6,\"ring_drops\":2,"
+		      "\"ring_freezes\":1,\"wakeups\":5,\"batches\":4,\"table_swaps\":3,"
+		      "\"rx_drops\":{\"truncated\":0,\"malformed_short\":0,\"vlan\":4,"
+		      "\"not_ipv4\":0,\"malformed_ip\":0,\"bad_ihl\":0,\"bad_ip_csum\":0,"
+		      "\"bad_len\":0,\"fragment\":0,\"not_udp\":0,\"udp_len\":0,"
+		      "\"not_multicast\":0,\"bad_src\":2},"
+		      "\"out_drops\":{\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,"
+		      "\"tx_ring_full\":0,\"tx_error\":0}},"
+		      "{\"id\":1,\"cpu\":null,\"packets\":0,\"bytes\":0,\"tx_packets\":0,"
+		      "\"tx_bytes\":0,\"no_match\":0,\"malformed\":0,\"ring_drops\":0,"
+		      "\"ring_freezes\":0,\"wakeups\":0,\"batches\":0,\"table_swaps\":0,"
+		      "\"rx_drops\":{\"truncated\":0,\"malformed_short\":0,\"vlan\":0,"
+		      "\"not_ipv4\":0,\"malformed_ip\":0,\"bad_ihl\":0,\"bad_ip_csum\":0,"
+		      "\"bad_len\":0,\"fragment\":0,\"not_udp\":0,\"udp_len\":0,"
+		      "\"not_multicast\":0,\"bad_src\":0},"
+		      "\"out_drops\":{\"ttl\":0,\"too_big\":0,\"link_down\":0,\"no_src\":0,"
+		      "\"tx_ring_full\":0,\"tx_error\":0}}]\n");
+}
+
+static void test_stats_show_keeps_one_line_per_worker(void **state)
+{
+	struct cli x = {.o = {.stats = 2}};
+	struct cli_stats st;
+	struct capture c;
+
+	(void)state;
+	sample_stats(&x, &st);
+	cap_open(&c, false, false);
+	x.pr = c.p;
+	cli_print_stats(&x, &st);
+	cap_check(&c, "requests 12\n"
+		      "rules 1\n"
+		      "\n"
+		      "worker 0 cpu 1 packets 10 bytes 15000\n"
+		      "worker 1 packets 0 bytes 0\n");
+	cap_open(&c, true, false);
+	x.pr = c.p;
+	cli_print_stats(&x, &st);
+	cap_check(&c, "{\"requests\":12,\"rules\":1,\"workers\":["
+		      "{\"id\":0,\"cpu\":1,\"packets\":10,\"bytes\":15000},"
+		      "{\"id\":1,\"cpu\":null,\"packets\":0,\"bytes\":0}]}\n");
+	cli_stats_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,10 +510,13 @@ int main(void)
 	    cmocka_unit_test(test_empty_array_is_brackets),
 	    cmocka_unit_test(test_top_level_values_one_per_line),
 	    cmocka_unit_test(test_rule_text_leaves_defaults_out),
-	    cmocka_unit_test(test_rule_text_counters_as_ip_mroute),
+	    cmocka_unit_test(test_rule_text_counters_and_drops),
 	    cmocka_unit_test(test_rule_json_gives_effective_values),
 	    cmocka_unit_test(test_rule_json_any_port_is_null),
 	    cmocka_unit_test(test_monitor_line_is_one_line),
+	    cmocka_unit_test(test_worker_text_shows_drops_with_s),
+	    cmocka_unit_test(test_worker_json_has_every_counter),
+	    cmocka_unit_test(test_stats_show_keeps_one_line_per_worker),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

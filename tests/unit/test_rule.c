@@ -171,6 +171,87 @@ static void test_rule_codec_round_trip_keeps_everything(void **state)
 	mcr_rule_free(r);
 }
 
+/* Every u64 payload inside the counters nests of @nlh is 8-byte aligned
+ * (the buffer is), as the pad attributes promise. Returns how many drop
+ * attributes the rule's own stats nest carried. */
+static unsigned int check_counters_alignment(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *c, *o;
+	unsigned int rule_drops = 0;
+
+	mnl_attr_for_each(a, nlh, 0) {
+		const struct nlattr *stats = NULL;
+
+		if (mnl_attr_get_type(a) == MCR_A_RULE_STATS)
+			stats = a;
+		if (mnl_attr_get_type(a) == MCR_A_RULE_OUTPUT)
+			mnl_attr_for_each_nested(o, a)
+				if (mnl_attr_get_type(o) == MCR_A_OUTPUT_STATS)
+					stats = o;
+		if (!stats)
+			continue;
+		mnl_attr_for_each_nested(c, stats) {
+			if (mnl_attr_get_type(c) == MCR_A_COUNTERS_PAD)
+				continue;
+			assert_int_equal((uintptr_t)mnl_attr_get_payload(c) % 8, 0);
+			if (stats == a && mnl_attr_get_type(c) >= MCR_A_COUNTERS_DROP_TTL)
+				rule_drops++;
+		}
+	}
+	return rule_drops;
+}
+
+static void test_rule_codec_round_trip_keeps_output_drops(void **state)
+{
+	static char buf[16384] __attribute__((aligned(8)));
+	struct mcr_rule *r = sample(MCR_MAX_OUTPUTS), *back;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	(void)state;
+	for (unsigned int i = 0; i < r->n_outputs; i++) {
+		r->out[i].stats.packets = 1000 + i;
+		r->out[i].stats.bytes = (1ULL << 33) + i;
+		r->out[i].stats.drops[i % MCR_DROP__MAX] = 10 + i;
+	}
+	r->out[63].stats.drops[MCR_DROP_TX_ERROR] = UINT64_MAX;
+	back = round_trip(r, MCR_PUT_STATE | MCR_PUT_STATS, &mcr_rule_policy);
+	for (unsigned int i = 0; i < r->n_outputs; i++) {
+		const struct mcr_counters *w = &r->out[i].stats, *g = &back->out[i].stats;
+
+		assert_int_equal(g->packets, w->packets);
+		assert_int_equal(g->bytes, w->bytes);
+		for (unsigned int k = 0; k < MCR_DROP__MAX; k++)
+			assert_int_equal(g->drops[k], w->drops[k]);
+	}
+	assert_int_equal(back->out[63].stats.drops[MCR_DROP_TX_ERROR], UINT64_MAX);
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
+	check_counters_alignment(nlh);
+	/* a second message of a dump datagram starts 4 bytes off */
+	nlh = mnl_nlmsg_put_header(buf + 4);
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf) - 4, r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
+	check_counters_alignment(nlh);
+	mcr_rule_free(back);
+	mcr_rule_free(r);
+}
+
+static void test_rule_codec_rule_counters_carry_no_drops(void **state)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	struct mcr_rule *r = sample(1), *back;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	(void)state;
+	r->stats.packets = 8;
+	r->stats.drops[MCR_DROP_TTL] = 3; /* not a rule's counter */
+	back = round_trip(r, MCR_PUT_STATS, &mcr_rule_policy);
+	assert_int_equal(back->stats.packets, 8);
+	assert_int_equal(back->stats.drops[MCR_DROP_TTL], 0);
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_STATS), 0);
+	assert_int_equal(check_counters_alignment(nlh), 0);
+	mcr_rule_free(back);
+	mcr_rule_free(r);
+}
+
 static void test_rule_codec_request_omits_reply_attributes(void **state)
 {
 	struct mcr_rule *r = sample(2), *back;
@@ -273,6 +354,8 @@ int main(void)
 		cmocka_unit_test(test_rule_validate_rejects_duplicate_outputs),
 		cmocka_unit_test(test_rule_validate_rejects_no_outputs),
 		cmocka_unit_test(test_rule_codec_round_trip_keeps_everything),
+		cmocka_unit_test(test_rule_codec_round_trip_keeps_output_drops),
+		cmocka_unit_test(test_rule_codec_rule_counters_carry_no_drops),
 		cmocka_unit_test(test_rule_codec_request_omits_reply_attributes),
 		cmocka_unit_test(test_rule_put_refuses_small_buffer),
 		cmocka_unit_test(test_rule_decode_requires_oif),

@@ -299,9 +299,9 @@ static void test_rules_replace_keeps_id_and_counters(void **state)
 	a = add_ok(&f->t,
 		   "iif nosuch0 group 239.1.1.1 port 5001 oif nosuch1 oif nosuch2 group 239.3.3.3");
 	add_ok(&f->t, "iif nosuch0 group 239.1.1.2 oif nosuch1");
-	a->stats = (struct mcr_counters){10, 1000};
-	a->out[0].stats = (struct mcr_counters){4, 400};
-	a->out[1].stats = (struct mcr_counters){6, 600};
+	a->stats = (struct mcr_counters){.packets = 10, .bytes = 1000};
+	a->out[0].stats = (struct mcr_counters){.packets = 4, .bytes = 400};
+	a->out[1].stats = (struct mcr_counters){.packets = 6, .bytes = 600};
 	f->n = 0;
 	/* Output nosuch2 keeps its destination (a new TTL does not matter). */
 	r = mk(
@@ -543,9 +543,9 @@ static void test_rules_sync_touches_only_what_changed(void **state)
 	a = add_ok(&f->t, "iif nosuch0 group 239.1.1.1 oif nosuch1");
 	b = add_ok(&f->t, "iif nosuch0 group 239.1.1.2 oif nosuch1 oif nosuch2");
 	add_ok(&f->t, "iif nosuch0 group 239.1.1.3 oif nosuch1");
-	a->stats = (struct mcr_counters){1, 100};
-	b->stats = (struct mcr_counters){2, 200};
-	b->out[1].stats = (struct mcr_counters){3, 300};
+	a->stats = (struct mcr_counters){.packets = 1, .bytes = 100};
+	b->stats = (struct mcr_counters){.packets = 2, .bytes = 200};
+	b->out[1].stats = (struct mcr_counters){.packets = 3, .bytes = 300};
 	assert_int_equal(rules_init(&next), 0);
 	stage_ok(&next, "iif nosuch0 group 239.1.1.4 oif nosuch1");
 	stage_ok(&next, "iif nosuch0 group 239.1.1.2 oif nosuch2 oif nosuch3");

@@ -20,7 +20,7 @@
 static const char usage_main[] =
     "Usage: mcr-nl [ OPTIONS ] OBJECT { COMMAND | help }\n"
     "       mcr-nl [ -force ] -batch FILE\n"
-    "where  OBJECT := { rule | stats | daemon | monitor }\n"
+    "where  OBJECT := { rule | stats | worker | daemon | monitor }\n"
     "       OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -s[tatistics] |\n"
     "                    -d[etails] | -n[etns] NAME | -b[atch] FILE | -force |\n"
     "                    -h[elp] }\n";
@@ -29,7 +29,7 @@ static const char usage_rule[] =
     "Usage: mcr-nl rule { add | replace | change } RULE\n"
     "       mcr-nl rule { replace | change } id ID RULE\n"
     "       mcr-nl rule del { id ID | iif IFNAME [ src ADDR ] group GROUP [ port PORT ] }\n"
-    "       mcr-nl rule [ { show | list } ] [ iif IFNAME ] [ group GROUP ]\n"
+    "       mcr-nl [ -s [ -s ] ] rule [ { show | list } ] [ iif IFNAME ] [ group GROUP ]\n"
     "       mcr-nl rule flush [ iif IFNAME ] [ group GROUP ]\n"
     "       mcr-nl rule get id ID\n"
     "       mcr-nl rule save\n"
@@ -41,7 +41,11 @@ static const char usage_rule[] =
     "ADDR   := an IPv4 unicast address\n"
     "PORT   := 1-65535 (an input without port takes every port)\n"
     "TTL    := 1-255 (default: the input TTL minus one)\n"
-    "ID     := a rule id, as \"rule show\" prints it\n";
+    "ID     := a rule id, as \"rule show\" prints it\n"
+    "-s     := also packets and bytes of each rule (matched) and output (sent),\n"
+    "          and the packets each output dropped\n"
+    "-s -s  := also the drops by reason: ttl too-big link-down no-src tx-ring-full\n"
+    "          tx-error (those that are not 0)\n";
 
 static const char usage_daemon[] = "Usage: mcr-nl daemon [ show ]\n"
 				   "       mcr-nl daemon help\n";
@@ -49,15 +53,20 @@ static const char usage_daemon[] = "Usage: mcr-nl daemon [ show ]\n"
 static const char usage_stats[] = "Usage: mcr-nl stats [ show ]\n"
 				  "       mcr-nl stats help\n";
 
+static const char usage_worker[] =
+    "Usage: mcr-nl [ -s ] worker [ show ]\n"
+    "       mcr-nl worker help\n"
+    "-s     := also the receive and output drops by reason (those that are not 0)\n";
+
 static const char usage_monitor[] = "Usage: mcr-nl monitor [ count N ] [ timeout SECONDS ]\n"
 				    "       mcr-nl monitor help\n";
 
 void cli_usage(FILE *f, enum cli_help which)
 {
 	static const char *const text[] = {
-	    [CLI_HELP_MAIN] = usage_main,	[CLI_HELP_RULE] = usage_rule,
-	    [CLI_HELP_DAEMON] = usage_daemon,	[CLI_HELP_STATS] = usage_stats,
-	    [CLI_HELP_MONITOR] = usage_monitor,
+	    [CLI_HELP_MAIN] = usage_main,     [CLI_HELP_RULE] = usage_rule,
+	    [CLI_HELP_DAEMON] = usage_daemon, [CLI_HELP_STATS] = usage_stats,
+	    [CLI_HELP_WORKER] = usage_worker, [CLI_HELP_MONITOR] = usage_monitor,
 	};
 
 	fputs(text[which], f);
@@ -224,8 +233,8 @@ static const struct {
 	const char *name;
 	int (*parse)(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 } objects[] = {
-    {"rule", cli_rule_parse},	    {"stats", cli_stats_parse}, {"daemon", cli_daemon_parse},
-    {"monitor", cli_monitor_parse}, {"help", help_parse},
+    {"rule", cli_rule_parse},	  {"stats", cli_stats_parse},	  {"worker", cli_worker_parse},
+    {"daemon", cli_daemon_parse}, {"monitor", cli_monitor_parse}, {"help", help_parse},
 };
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 
@@ -255,10 +264,11 @@ static int act_help(struct cli *x, struct cli_cmd *cmd)
 int cli_run(struct cli *x, struct cli_cmd *cmd)
 {
 	static int (*const run[])(struct cli *, struct cli_cmd *) = {
-	    [CLI_ACT_HELP] = act_help,	     [CLI_ACT_REQUEST] = cli_rule_run,
-	    [CLI_ACT_SHOW] = cli_rule_run,   [CLI_ACT_GET] = cli_rule_run,
-	    [CLI_ACT_SAVE] = cli_rule_run,   [CLI_ACT_DAEMON] = cli_daemon_run,
-	    [CLI_ACT_STATS] = cli_stats_run, [CLI_ACT_MONITOR] = cli_monitor_run,
+	    [CLI_ACT_HELP] = act_help,		 [CLI_ACT_REQUEST] = cli_rule_run,
+	    [CLI_ACT_SHOW] = cli_rule_run,	 [CLI_ACT_GET] = cli_rule_run,
+	    [CLI_ACT_SAVE] = cli_rule_run,	 [CLI_ACT_DAEMON] = cli_daemon_run,
+	    [CLI_ACT_STATS] = cli_stats_run,	 [CLI_ACT_WORKER] = cli_worker_run,
+	    [CLI_ACT_MONITOR] = cli_monitor_run,
 	};
 
 	return run[cmd->act](x, cmd);

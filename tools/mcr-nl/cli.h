@@ -56,10 +56,18 @@ enum cli_act {
 	CLI_ACT_SAVE,	 /* rule save: a dump, printed as a batch file */
 	CLI_ACT_DAEMON,
 	CLI_ACT_STATS,
+	CLI_ACT_WORKER,
 	CLI_ACT_MONITOR,
 };
 
-enum cli_help { CLI_HELP_MAIN, CLI_HELP_RULE, CLI_HELP_DAEMON, CLI_HELP_STATS, CLI_HELP_MONITOR };
+enum cli_help {
+	CLI_HELP_MAIN,
+	CLI_HELP_RULE,
+	CLI_HELP_DAEMON,
+	CLI_HELP_STATS,
+	CLI_HELP_WORKER,
+	CLI_HELP_MONITOR,
+};
 
 struct cli_cmd {
 	enum cli_act act;
@@ -86,6 +94,20 @@ struct cli {
 /* Rules collected from a dump. */
 struct cli_rules {
 	struct mcr_rule **v;
+	size_t n, cap;
+};
+
+/* The integer attributes of one worker nest, by attribute type. */
+struct cli_worker {
+	bool has[MCR_A_WORKER_MAX + 1];
+	uint64_t v[MCR_A_WORKER_MAX + 1];
+};
+
+/* What a stats-get answer holds (a do reply, or the parts of a dump). */
+struct cli_stats {
+	bool has[MCR_A_STATS_MAX + 1];
+	uint64_t v[MCR_A_STATS_MAX + 1];
+	struct cli_worker *w;
 	size_t n, cap;
 };
 
@@ -163,11 +185,12 @@ void cli_rules_free(struct cli_rules *l);
 /* A rule-get dump of every rule (for save and the monitor's resync). */
 struct nlmsghdr *cli_dump_all_msg(void *buf);
 
-/* ---- daemon.c, stats.c, monitor.c ------------------------------------------- */
+/* ---- daemon.c, stats.c, worker.c, monitor.c ---------------------------------- */
 
-/* OBJECT [ show | list | help ]: a do of @genl_cmd without attributes. */
+/* OBJECT [ show | list | help ]: a request of @genl_cmd without attributes,
+ * with @flags (0 for a do, NLM_F_DUMP). */
 int cli_parse_show_only(int argc, char **argv, const char *obj, enum cli_act act,
-			enum cli_help help, uint8_t genl_cmd, struct cli_cmd *cmd,
+			enum cli_help help, uint8_t genl_cmd, uint16_t flags, struct cli_cmd *cmd,
 			struct cli_err *e);
 int cli_daemon_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 int cli_daemon_run(struct cli *x, struct cli_cmd *cmd);
@@ -175,6 +198,23 @@ int cli_daemon_run(struct cli *x, struct cli_cmd *cmd);
 void cli_format_uptime(uint64_t ms, char *buf, size_t len);
 int cli_stats_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 int cli_stats_run(struct cli *x, struct cli_cmd *cmd);
+/* mnl_cb_t: validates one stats-get message and adds what it holds to
+ * (struct cli_stats_sink *); -EPROTO with x->detail on failure. */
+struct cli_stats_sink {
+	struct cli *x;
+	struct cli_stats *st;
+};
+int cli_stats_cb(const struct nlmsghdr *nlh, void *data);
+/* Sends the stats-get @req and collects the answer into @st (emptied
+ * first; free with cli_stats_free). Exit status. */
+int cli_stats_fetch(struct cli *x, struct nlmsghdr *req, struct cli_stats *st);
+void cli_stats_free(struct cli_stats *st);
+/* The daemon counters and a summary line per worker / every counter of
+ * every worker (text or JSON, one top-level value). */
+void cli_print_stats(struct cli *x, const struct cli_stats *st);
+void cli_print_workers(struct cli *x, const struct cli_stats *st);
+int cli_worker_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
+int cli_worker_run(struct cli *x, struct cli_cmd *cmd);
 int cli_monitor_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 int cli_monitor_run(struct cli *x, struct cli_cmd *cmd);
 

@@ -10,7 +10,7 @@
 #include "ruletext.h"
 
 int cli_parse_show_only(int argc, char **argv, const char *obj, enum cli_act act,
-			enum cli_help help, uint8_t genl_cmd, struct cli_cmd *cmd,
+			enum cli_help help, uint8_t genl_cmd, uint16_t flags, struct cli_cmd *cmd,
 			struct cli_err *e)
 {
 	static const char *const verbs[] = {"show", "list", "help", NULL};
@@ -28,13 +28,13 @@ int cli_parse_show_only(int argc, char **argv, const char *obj, enum cli_act act
 	if (argc > 1)
 		return cli_fail(e, "\"%s show\" takes no argument, not \"%s\"", obj, argv[1]);
 	cmd->act = act;
-	return cli_msg_finish(cmd, cli_msg_start(buf, genl_cmd, 0), e);
+	return cli_msg_finish(cmd, cli_msg_start(buf, genl_cmd, flags), e);
 }
 
 int cli_daemon_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e)
 {
 	return cli_parse_show_only(argc, argv, "daemon", CLI_ACT_DAEMON, CLI_HELP_DAEMON,
-				   MCR_CMD_DAEMON_GET, cmd, e);
+				   MCR_CMD_DAEMON_GET, 0, cmd, e);
 }
 
 void cli_format_uptime(uint64_t ms, char *buf, size_t len)

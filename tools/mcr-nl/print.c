@@ -67,6 +67,17 @@ void pr_json_escape(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+void pr_json_name(char *key, size_t size, const char *name)
+{
+	size_t i;
+
+	if (!size)
+		return;
+	for (i = 0; name[i] && i < size - 1; i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	key[i] = '\0';
+}
+
 /* Comma, newline and indentation before a value, then its key. */
 static void json_key(struct printer *p, const char *key)
 {

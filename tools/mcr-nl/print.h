@@ -11,6 +11,7 @@
 #define MCR_NL_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -59,6 +60,10 @@ void pr_null(struct printer *p, enum pr_mode m, const char *key, const char *fmt
 
 /* Text only, printf-style (separators, newlines, indentation). */
 void pr_text(struct printer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A spec name as a JSON key: "dumps-interrupted" -> "dumps_interrupted",
+ * cut to @size - 1 bytes. */
+void pr_json_name(char *key, size_t size, const char *name);
 
 /* Writes @s as a JSON string literal: quotes, backslashes and control
  * characters escaped, other bytes (UTF-8) passed through. */

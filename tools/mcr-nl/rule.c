@@ -285,11 +285,57 @@ static const char *src_text(const struct mcr_output *o, char a[16])
 	}
 }
 
-static void print_counters(struct cli *x, const struct mcr_counters *c, const char *indent)
+/* A rule's counters: the packets it matched. */
+static void print_counters(struct cli *x, const struct mcr_counters *c)
 {
-	pr_text(&x->pr, "\n%s", indent);
-	pr_u64(&x->pr, PR_ANY, "packets", "%llu packets", (unsigned long long)c->packets);
-	pr_u64(&x->pr, PR_ANY, "bytes", ", %llu bytes", (unsigned long long)c->bytes);
+	pr_text(&x->pr, "\n    ");
+	pr_u64(&x->pr, PR_ANY, "packets", "packets %llu", (unsigned long long)c->packets);
+	pr_u64(&x->pr, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->bytes);
+}
+
+/* "ttl", "too-big", ...: the counters attribute names without "drop-". */
+static const char *drop_name(unsigned int i)
+{
+	const char *name = mcr_attr_name(&mcr_counters_policy, MCR_A_COUNTERS_DROP_TTL + i);
+
+	return strncmp(name, "drop-", 5) ? name : name + 5;
+}
+
+/* Like "ip -s -s": at level 2 a line of its own with the reasons that
+ * happened ("ttl 3 too-big 1"); JSON always has every reason. */
+static void print_drops(struct cli *x, const struct mcr_counters *c)
+{
+	struct printer *p = &x->pr;
+	bool first = true;
+	char key[32], fmt[48];
+
+	pr_open_object(p, "drops");
+	for (unsigned int i = 0; i < MCR_DROP__MAX; i++) {
+		bool text = c->drops[i] && x->o.stats > 1;
+
+		if (text && first)
+			pr_text(p, "\n        ");
+		pr_json_name(key, sizeof(key), drop_name(i));
+		snprintf(fmt, sizeof(fmt), "%s%s %%llu", first ? "" : " ", drop_name(i));
+		pr_u64(p, text ? PR_ANY : PR_JSON, key, fmt, (unsigned long long)c->drops[i]);
+		first = first && !text;
+	}
+	pr_close_object(p);
+}
+
+/* An output's counters: what it sent, and what it dropped (matched =
+ * packets + dropped). */
+static void print_output_counters(struct cli *x, const struct mcr_counters *c)
+{
+	unsigned long long dropped = 0;
+
+	for (unsigned int i = 0; i < MCR_DROP__MAX; i++)
+		dropped += c->drops[i];
+	pr_text(&x->pr, "\n        ");
+	pr_u64(&x->pr, PR_ANY, "packets", "packets %llu", (unsigned long long)c->packets);
+	pr_u64(&x->pr, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->bytes);
+	pr_u64(&x->pr, PR_ANY, "dropped", " dropped %llu", dropped);
+	print_drops(x, c);
 }
 
 /* Text leaves out what is default (group and port of the input, ifaddr,
@@ -317,7 +363,7 @@ static void print_output(struct cli *x, const struct mcr_rule *r, const struct m
 	pr_string(p, o->src_mode != MCR_SRC_MODE_IFADDR || all ? PR_ANY : PR_JSON, "src", " src %s",
 		  src_text(o, a));
 	if (x->o.stats && !oneline)
-		print_counters(x, &o->stats, "        ");
+		print_output_counters(x, &o->stats);
 	pr_close_object(p);
 }
 
@@ -341,7 +387,7 @@ void cli_print_rule(struct cli *x, const struct mcr_rule *r, const char *key, co
 		pr_null(p, PR_JSON, "port", "");
 	pr_bool(p, PR_ANY, "pending", " pending", r->flags & MCR_RULE_FLAGS_PENDING);
 	if (x->o.stats && !oneline)
-		print_counters(x, &r->stats, "    ");
+		print_counters(x, &r->stats);
 	pr_open_array(p, "outputs");
 	for (unsigned int i = 0; i < r->n_outputs; i++) {
 		pr_text(p, oneline ? " " : "\n\t");
