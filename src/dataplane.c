@@ -770,6 +770,24 @@ int dp_init(struct mcrd *d, char *err, size_t errlen)
 	return start_workers(dp, err, errlen);
 }
 
+/* The last word of each worker, for whoever reads the log after a run. */
+static void log_worker(const struct mcrd *d, unsigned int i)
+{
+	struct wstats s;
+	uint64_t out = 0;
+	int cpu;
+
+	dp_worker_stats(d, i, &s, &cpu);
+	for (int k = 0; k < MCR_DROP__MAX; k++)
+		out += s.out_drops[k];
+	log_info("worker %u: rx %llu tx %llu no-match %llu malformed %llu ring-drops %llu "
+		 "output-drops %llu batches %llu",
+		 i, (unsigned long long)s.rx_packets, (unsigned long long)s.tx_packets,
+		 (unsigned long long)s.no_match, (unsigned long long)wstats_malformed(&s),
+		 (unsigned long long)s.ring_drops, (unsigned long long)out,
+		 (unsigned long long)s.batches);
+}
+
 void dp_exit(struct mcrd *d)
 {
 	struct dataplane *dp = d->dp;
@@ -778,6 +796,9 @@ void dp_exit(struct mcrd *d)
 		return;
 	for (unsigned int i = 0; dp->w && i < dp->n; i++)
 		worker_stop(&dp->w[i]);
+	for (unsigned int i = 0; dp->w && i < dp->n; i++)
+		if (dp->epfds[i] > 0) /* it started */
+			log_worker(d, i);
 	/* every worker is gone: everything can go without a grace period */
 	while (dp->retired) {
 		struct fwd_table *t = dp->retired;

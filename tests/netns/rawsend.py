@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Sends hand-built Ethernet frames out of an interface (AF_PACKET), for the
+cases a UDP socket cannot make: a zero UDP checksum, IP options, TTL 1,
+fragments, and malformed frames. Payloads are a sequence number and a
+fixed pattern, not mcr-gen's format: the tests count these frames with
+mcr's counters and a capture, not with mcr-sink.
+
+  rawsend.py IFNAME KIND COUNT GROUP PORT [SRC]
+KIND: good | zero-csum | options | ttl1 | frag | bad-ip-csum | short |
+      bad-len | not-udp | bad-src | udp-len
+Prints the number of frames sent.
+"""
+import socket
+import struct
+import sys
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ip_header(src, dst, payload_len, ttl=8, proto=17, options=b"", frag=0, ident=1):
+    ihl = 5 + len(options) // 4
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + payload_len, ident, frag,
+                    ttl, proto, 0, src, dst) + options
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+
+
+def udp(src, dst, sport, dport, payload, zero_csum=False):
+    length = 8 + len(payload)
+    h = struct.pack("!HHHH", sport, dport, length, 0)
+    if zero_csum:
+        return h + payload
+    pseudo = src + dst + struct.pack("!BBH", 0, 17, length)
+    c = csum(pseudo + h + payload) or 0xFFFF
+    return h[:6] + struct.pack("!H", c) + payload
+
+
+def frame(smac, group, ip):
+    g = socket.inet_aton(group)
+    dmac = bytes([1, 0, 0x5E, g[1] & 0x7F, g[2], g[3]])
+    return dmac + smac + b"\x08\x00" + ip
+
+
+def build(kind, seq, smac, src, group, port):
+    s, d = socket.inet_aton(src), socket.inet_aton(group)
+    payload = struct.pack("!I", seq) + bytes(range(60))
+    u = udp(s, d, 40000, port, payload, zero_csum=(kind == "zero-csum"))
+    if kind == "options":
+        # NOP NOP NOP EOL: four bytes of options the forwarder must carry
+        return frame(smac, group, ip_header(s, d, len(u), options=b"\x01\x01\x01\x00") + u)
+    if kind == "ttl1":
+        return frame(smac, group, ip_header(s, d, len(u), ttl=1) + u)
+    if kind == "frag":
+        # the first of two fragments, never completed: reassembly fails
+        return frame(smac, group, ip_header(s, d, 48, frag=0x2000, ident=seq) + u[:48])
+    if kind == "not-udp":
+        return frame(smac, group, ip_header(s, d, len(u), proto=6) + u)
+    if kind == "bad-src":
+        z = socket.inet_aton("0.1.2.3")
+        return frame(smac, group, ip_header(z, d, len(u)) + udp(z, d, 40000, port, payload))
+    f = frame(smac, group, ip_header(s, d, len(u)) + u)
+    if kind == "bad-ip-csum":
+        return f[:24] + bytes([f[24] ^ 0xFF]) + f[25:]
+    if kind == "short":
+        return f[:30]
+    if kind == "bad-len":
+        return f[:16] + struct.pack("!H", 2000) + f[18:]
+    if kind == "udp-len":
+        return f[:38] + struct.pack("!H", len(u) + 4) + f[40:]
+    return f
+
+
+def main():
+    ifname, kind, count, group, port = sys.argv[1:6]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    s.bind((ifname, 0))
+    smac = s.getsockname()[4]
+    src = sys.argv[6] if len(sys.argv) > 6 else "10.99.0.1"
+    n = 0
+    for seq in range(int(count)):
+        s.send(build(kind, seq, smac, src, group, int(port)))
+        n += 1
+    print(n)
+
+
+if __name__ == "__main__":
+    main()
