@@ -636,8 +636,11 @@ void dp_rule_counters(const struct mcrd *d, const struct mcr_rule *r, struct mcr
 	const struct dataplane *dp = d->dp;
 
 	memcpy(out, r, mcr_rule_size(r->n_outputs));
+	out->flags &= ~(uint32_t)MCR_RULE_FLAGS_ACTIVE;
 	if (!dp)
 		return;
+	if (dp->table && fwd_by_rule(dp->table, r->id) && min_ack(dp) >= dp->table->gen)
+		out->flags |= MCR_RULE_FLAGS_ACTIVE;
 	fold_live(dp->table, r, out);
 	for (const struct fwd_table *t = dp->retired; t; t = t->next_retired)
 		fold_live(t, r, out);

@@ -30,9 +30,10 @@ void dp_exit(struct mcrd *d);
 void dp_mark_dirty(struct mcrd *d);
 
 /*
- * The live counters of rule @r: its stored ones (r->stats and the outputs')
- * plus what the workers counted since, written into @out, which has room for
- * r->n_outputs outputs (the rest of @out is a copy of @r).
+ * The live state of rule @r: its stored counters (r->stats and the
+ * outputs') plus what the workers counted since, and the active flag,
+ * written into @out, which has room for r->n_outputs outputs (the rest of
+ * @out is a copy of @r).
  */
 void dp_rule_counters(const struct mcrd *d, const struct mcr_rule *r, struct mcr_rule *out);
 

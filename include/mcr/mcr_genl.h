@@ -31,9 +31,11 @@ enum mcr_src_mode {
 /**
  * enum mcr_rule_flags - State of a rule, as reported by the daemon.
  * @MCR_RULE_FLAGS_PENDING: An interface the rule names does not exist (yet).
+ * @MCR_RULE_FLAGS_ACTIVE: The rule forwards: it is in the forwarding table that every worker has taken up (its input interface exists and its sockets are open). Clear right after a change until the workers moved to the new table, a few milliseconds.
  */
 enum mcr_rule_flags {
 	MCR_RULE_FLAGS_PENDING = 1,
+	MCR_RULE_FLAGS_ACTIVE = 2,
 };
 
 /**

@@ -280,7 +280,7 @@ static void test_rule_json_gives_effective_values(void **state)
 	(void)state;
 	print_rule(&x, true, false,
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
-		   "\"port\":5001,\"pending\":true,\"outputs\":["
+		   "\"port\":5001,\"pending\":true,\"active\":false,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
 		   "\"src\":\"keep\"},"
 		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
@@ -288,7 +288,7 @@ static void test_rule_json_gives_effective_values(void **state)
 	x.o.stats = 1;
 	print_rule(&x, true, false,
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
-		   "\"port\":5001,\"pending\":true,\"packets\":10,\"bytes\":1000,\"outputs\":["
+		   "\"port\":5001,\"pending\":true,\"active\":false,\"packets\":10,\"bytes\":1000,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
 		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700,\"dropped\":4,\"drops\":{"
 		   "\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
@@ -301,7 +301,7 @@ static void test_rule_json_gives_effective_values(void **state)
 	x.o.stats = 2;
 	print_rule(&x, true, false,
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
-		   "\"port\":5001,\"pending\":true,\"packets\":10,\"bytes\":1000,\"outputs\":["
+		   "\"port\":5001,\"pending\":true,\"active\":false,\"packets\":10,\"bytes\":1000,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
 		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700,\"dropped\":4,\"drops\":{"
 		   "\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
@@ -328,7 +328,7 @@ static void test_rule_json_any_port_is_null(void **state)
 	cli_print_rule(&x, r, NULL, NULL, false);
 	pr_end(&x.pr);
 	cap_check(&c, "{\"id\":1,\"iif\":\"a\\\"0\",\"group\":\"239.1.1.2\",\"port\":null,"
-		      "\"pending\":false,\"outputs\":[{\"oif\":\"b\\\\1\",\"group\":\"239.1.1.2\","
+		      "\"pending\":false,\"active\":false,\"outputs\":[{\"oif\":\"b\\\\1\",\"group\":\"239.1.1.2\","
 		      "\"port\":null,\"ttl\":null,\"src\":\"ifaddr\"}]}\n");
 	/* text never prints "port any" */
 	cap_open(&c, false, false);
@@ -359,7 +359,7 @@ static void test_monitor_line_is_one_line(void **state)
 	pr_close_object(&x.pr);
 	pr_end(&x.pr);
 	cap_check(&c, "{\"event\":\"new\",\"rule\":{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\","
-		      "\"group\":\"239.1.1.1\",\"port\":5001,\"pending\":true,\"outputs\":["
+		      "\"group\":\"239.1.1.1\",\"port\":5001,\"pending\":true,\"active\":false,\"outputs\":["
 		      "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
 		      "\"src\":\"keep\"},"
 		      "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"

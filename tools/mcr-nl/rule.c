@@ -386,6 +386,9 @@ void cli_print_rule(struct cli *x, const struct mcr_rule *r, const char *key, co
 	else
 		pr_null(p, PR_JSON, "port", "");
 	pr_bool(p, PR_ANY, "pending", " pending", r->flags & MCR_RULE_FLAGS_PENDING);
+	/* always in JSON (scripts wait for it); in text with -d */
+	pr_bool(p, x->o.details ? PR_ANY : PR_JSON, "active", " active",
+		r->flags & MCR_RULE_FLAGS_ACTIVE);
 	if (x->o.stats && !oneline)
 		print_counters(x, &r->stats);
 	pr_open_array(p, "outputs");
