@@ -33,6 +33,7 @@
 
 #define RECLAIM_FIRST_MS 1
 #define RECLAIM_MAX_MS 100
+#define MEMBER_STEP 128 /* joins (and leaves) per loop turn */
 #define RETRY_FIRST_MS 1000
 #define RETRY_MAX_MS 60000
 
@@ -49,7 +50,9 @@ struct dataplane {
 	struct mcgroup_pool groups;
 	bool groups_ok;
 	int ioctl_fd;
-	struct loop_timer rebuild_timer, reclaim_timer;
+	struct loop_timer rebuild_timer, reclaim_timer, member_timer;
+	struct mcgroup_membership *want; /* what the last build asked to join */
+	size_t n_want;
 	unsigned int reclaim_ms, retry_ms;
 	struct rx_cfg rx_cfg;
 	uint64_t *ring_drops, *ring_freezes; /* of closed ports, per worker */
@@ -564,16 +567,33 @@ static void publish(struct dataplane *dp, struct fwd_table *t)
 	}
 }
 
+/* One step towards the memberships of the last build; the rest follows
+ * on the next loop turns, so that thousands of joins never stall the
+ * control thread. */
+static void member_step(void *arg)
+{
+	struct dataplane *dp = arg;
+	uint64_t errors = dp->groups.stats.join_errors;
+	int ret = mcgroup_sync_some(&dp->groups, dp->want, dp->n_want, MEMBER_STEP);
+
+	if (ret < 0)
+		log_err("group memberships: out of memory");
+	if (ret)
+		loop_timer_arm(&dp->member_timer, ret < 0 ? RETRY_FIRST_MS : 0);
+	else if (dp->groups.stats.join_errors != errors)
+		loop_timer_arm(&dp->member_timer, RETRY_FIRST_MS); /* retry the refused ones */
+}
+
 static void sync_groups(struct dataplane *dp, struct build *b)
 {
-	uint64_t errors = dp->groups.stats.join_errors;
-
 	if (!dp->groups_ok)
 		return;
-	if (mcgroup_sync(&dp->groups, b->want, b->n_want))
-		log_err("group memberships: out of memory");
-	if (dp->groups.stats.join_errors != errors)
-		b->errors = true;
+	free(dp->want);
+	dp->want = b->want;
+	dp->n_want = b->n_want;
+	b->want = NULL;
+	b->n_want = b->cap_want = 0;
+	member_step(dp);
 }
 
 static int rebuild_once(struct dataplane *dp)
@@ -601,8 +621,10 @@ static int rebuild_once(struct dataplane *dp)
 static void rebuild(void *arg)
 {
 	struct dataplane *dp = arg;
+	uint64_t t0 = loop_now_ms();
 	int ret = rebuild_once(dp);
 
+	log_debug("rebuild took %llu ms", (unsigned long long)(loop_now_ms() - t0));
 	if (ret == -ENOMEM)
 		log_err("forwarding table: out of memory; retrying");
 	if (!ret) {
@@ -765,7 +787,8 @@ int dp_init(struct mcrd *d, char *err, size_t errlen)
 	if (ret)
 		log_warn("group memberships unavailable: %s", strerror(-ret));
 	if (loop_timer_init(&d->loop, &dp->rebuild_timer, rebuild, dp) ||
-	    loop_timer_init(&d->loop, &dp->reclaim_timer, reclaim, dp)) {
+	    loop_timer_init(&d->loop, &dp->reclaim_timer, reclaim, dp) ||
+	    loop_timer_init(&d->loop, &dp->member_timer, member_step, dp)) {
 		snprintf(err, errlen, "data plane: timerfd: %s", strerror(errno));
 		return -EIO;
 	}
@@ -817,6 +840,8 @@ void dp_exit(struct mcrd *d)
 		mcgroup_exit(&dp->groups);
 	loop_timer_exit(&dp->rebuild_timer);
 	loop_timer_exit(&dp->reclaim_timer);
+	loop_timer_exit(&dp->member_timer);
+	free(dp->want);
 	if (dp->ioctl_fd >= 0)
 		close(dp->ioctl_fd);
 	free(dp->w);

@@ -419,14 +419,78 @@ static void merge(struct mcgroup_pool *p, struct mcgroup_entry *next, size_t n)
 	}
 }
 
-int mcgroup_sync(struct mcgroup_pool *p, const struct mcgroup_membership *want, size_t n)
+static void apply(struct mcgroup_pool *p, struct mcgroup_entry *next, size_t n);
+
+/*
+ * Cuts @next (sorted) down to a step of at most @budget leaves and
+ * @budget joins away from the held set: leaves beyond the budget stay
+ * wanted for now, joins beyond it are left out. Returns whether anything
+ * was held back.
+ */
+static bool limit_step(const struct mcgroup_pool *p, struct mcgroup_entry *next, size_t *n,
+		       size_t budget, struct mcgroup_entry *step, size_t *n_step)
 {
-	struct mcgroup_entry *next;
-	size_t held = 0;
+	size_t i = 0, j = 0, k = 0, leaves = 0, joins = 0;
+	bool held_back = false;
+
+	while (i < p->n || j < *n) {
+		int c = i >= p->n ? 1 : j >= *n ? -1 : cmp_membership(&p->ent[i].m, &next[j].m);
+
+		if (c == 0) {
+			step[k++] = next[j++];
+			i++;
+		} else if (c < 0) {
+			/* not wanted any more: leave it now, or keep it a step longer */
+			if (leaves++ >= budget) {
+				step[k++] = (struct mcgroup_entry){.m = p->ent[i].m, .fd = -1};
+				held_back = true;
+			}
+			i++;
+		} else {
+			if (joins++ < budget)
+				step[k++] = next[j];
+			else
+				held_back = true;
+			j++;
+		}
+	}
+	*n_step = k;
+	return held_back;
+}
+
+int mcgroup_sync_some(struct mcgroup_pool *p, const struct mcgroup_membership *want, size_t n,
+		      size_t budget)
+{
+	struct mcgroup_entry *next, *step;
+	size_t n_step;
+	bool more;
 	int err = want_prepare(want, &n, &next);
 
 	if (err)
 		return err;
+	step = reallocarray(NULL, n + p->n + 1, sizeof(*step));
+	if (!step) {
+		free(next);
+		return -ENOMEM;
+	}
+	more = limit_step(p, next, &n, budget, step, &n_step);
+	free(next);
+	apply(p, step, n_step);
+	return more;
+}
+
+int mcgroup_sync(struct mcgroup_pool *p, const struct mcgroup_membership *want, size_t n)
+{
+	int ret = mcgroup_sync_some(p, want, n, SIZE_MAX);
+
+	return ret < 0 ? ret : 0;
+}
+
+/* Makes the held set equal to @next (sorted, unique), which it takes. */
+static void apply(struct mcgroup_pool *p, struct mcgroup_entry *next, size_t n)
+{
+	size_t held = 0;
+
 	merge(p, next, n);
 	for (size_t j = 0; j < n; j++) {
 		if (next[j].fd < 0)
@@ -438,7 +502,6 @@ int mcgroup_sync(struct mcgroup_pool *p, const struct mcgroup_membership *want, 
 	p->ent = next;
 	p->n = p->cap = n;
 	p->n_held = held;
-	return 0;
 }
 
 void mcgroup_exit(struct mcgroup_pool *p)

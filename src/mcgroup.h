@@ -97,6 +97,16 @@ void mcgroup_exit(struct mcgroup_pool *p);
  */
 int mcgroup_sync(struct mcgroup_pool *p, const struct mcgroup_membership *want, size_t n);
 
+/*
+ * One step of mcgroup_sync towards @want: at most @budget leaves and
+ * @budget joins (retries of wanted entries not counted), so that a change
+ * of thousands of groups does not hold the caller up for seconds (the
+ * kernel walks a list per interface on every join and leave). Returns 1
+ * when more steps are needed, 0 when the held set is @want, or -ENOMEM.
+ */
+int mcgroup_sync_some(struct mcgroup_pool *p, const struct mcgroup_membership *want, size_t n,
+		      size_t budget);
+
 /* Memberships held (joined), and helper sockets open. */
 size_t mcgroup_held(const struct mcgroup_pool *p);
 size_t mcgroup_sockets(const struct mcgroup_pool *p);

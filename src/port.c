@@ -274,35 +274,68 @@ static int mac_member(const struct rx_port *p, int op, const uint8_t mac[6])
 	return sockopt(p->ring[0].fd, SOL_PACKET, op, &mr, sizeof(mr));
 }
 
+/* Past this many group MACs the port asks for all multicast instead, as a
+ * NIC driver does when its filter overflows: one membership instead of a
+ * list the kernel walks on every change. */
+#define RX_MACS_MAX 256
+
+static int allmulti(struct rx_port *p, bool on)
+{
+	struct packet_mreq mr = { .mr_ifindex = p->ifindex, .mr_type = PACKET_MR_ALLMULTI };
+	int ret;
+
+	if (p->allmulti == on)
+		return 0;
+	ret = sockopt(p->ring[0].fd, SOL_PACKET, on ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP,
+		      &mr, sizeof(mr));
+	if (!ret)
+		p->allmulti = on;
+	return ret;
+}
+
+/* The MACs of @groups (sorted, unique), sorted and unique, in *out. */
+static int macs_of(const uint32_t *groups, size_t n, uint8_t (**out)[6], size_t *n_out)
+{
+	uint8_t(*m)[6] = n ? malloc(n * 6) : NULL;
+	size_t k = 0;
+
+	if (n && !m)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		rewrite_group_mac(groups[i], m[i]);
+	qsort(m, n, 6, compare_mac);
+	for (size_t i = 0; i < n; i++)
+		if (!k || memcmp(m[k - 1], m[i], 6))
+			memmove(m[k++], m[i], 6);
+	*out = m;
+	*n_out = k;
+	return 0;
+}
+
 /* Makes the MAC memberships of ring 0 those of @groups (sorted, unique):
  * adds the new ones before dropping the old, so a group that stays never
  * loses its MAC. */
 static int set_macs(struct rx_port *p, const uint32_t *groups, size_t n)
 {
-	uint8_t(*want)[6] = n ? malloc(n * 6) : NULL;
-	size_t k = 0;
-	int ret = 0;
+	uint8_t(*want)[6];
+	size_t k;
+	int ret = macs_of(groups, n, &want, &k);
+	bool all = k > RX_MACS_MAX;
 
-	if (n && !want)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t mac[6];
-
-		rewrite_group_mac(groups[i], mac);
-		memcpy(want[k++], mac, 6);
+	if (ret)
+		return ret;
+	if (all) {
+		ret = allmulti(p, true);
+		k = 0; /* and no single MAC any more */
 	}
-	qsort(want, k, 6, compare_mac);
-	for (size_t i = 0, j = 0; i < k; i++) {
-		if (i && !memcmp(want[i], want[j - 1], 6))
-			continue;
-		memmove(want[j++], want[i], 6);
-		if (!bsearch(want[j - 1], p->macs, p->n_macs, 6, compare_mac) && !ret)
-			ret = mac_member(p, PACKET_ADD_MEMBERSHIP, want[j - 1]);
-		k = j;
-	}
+	for (size_t i = 0; i < k; i++)
+		if (!bsearch(want[i], p->macs, p->n_macs, 6, compare_mac) && !ret)
+			ret = mac_member(p, PACKET_ADD_MEMBERSHIP, want[i]);
 	for (size_t i = 0; i < p->n_macs; i++)
 		if (!bsearch(p->macs[i], want, k, 6, compare_mac))
 			mac_member(p, PACKET_DROP_MEMBERSHIP, p->macs[i]);
+	if (!all)
+		allmulti(p, false);
 	free(p->macs);
 	p->macs = want;
 	p->n_macs = k;

@@ -57,6 +57,7 @@ struct rx_port {
 	bool wide_filter; /* the filter passes every group */
 	uint8_t (*macs)[6]; /* packet memberships of ring[0], sorted */
 	size_t n_macs;
+	bool allmulti; /* ring[0] asks for all multicast (too many groups for MACs) */
 	struct rx_port *next; /* the registry's list */
 };
 
