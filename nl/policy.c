@@ -321,7 +321,7 @@ static const char *const output_names[] = {
 #define OUTPUT_REQ_ATTRS                                                       \
 	[MCR_A_OUTPUT_OIF] = IFNAME, [MCR_A_OUTPUT_GROUP] = U32,                \
 	[MCR_A_OUTPUT_PORT] = U16(1), [MCR_A_OUTPUT_TTL] = U8(1, 255),         \
-	[MCR_A_OUTPUT_SRC_MODE] = U32R(0, MCR_SRC_MODE_ADDR),                  \
+	[MCR_A_OUTPUT_SRC_MODE] = U32R(0, MCR_SRC_MODE_AUTO),                  \
 	[MCR_A_OUTPUT_SRC] = U32
 
 static const struct mcr_attr_policy output_attrs[MCR_A_OUTPUT_MAX + 1] = {

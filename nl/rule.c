@@ -89,6 +89,24 @@ uint16_t mcr_output_port(const struct mcr_rule *r, const struct mcr_output *o)
 	return o->port ? o->port : r->port;
 }
 
+bool mcr_output_rewrites(const struct mcr_rule *r, const struct mcr_output *o)
+{
+	return (o->group && o->group != r->group) || (o->port && o->port != r->port);
+}
+
+uint8_t mcr_output_src_mode(const struct mcr_rule *r, const struct mcr_output *o)
+{
+	if (o->src_mode != MCR_SRC_MODE_AUTO)
+		return o->src_mode;
+	return mcr_output_rewrites(r, o) ? MCR_SRC_MODE_IFADDR : MCR_SRC_MODE_KEEP;
+}
+
+bool mcr_output_kernel(const struct mcr_rule *r, const struct mcr_output *o)
+{
+	return !r->port && !mcr_output_rewrites(r, o) && !o->ttl &&
+	       mcr_output_src_mode(r, o) == MCR_SRC_MODE_KEEP;
+}
+
 bool mcr_ifname_valid(const char *name)
 {
 	size_t len = strnlen(name, IFNAMSIZ);
@@ -140,7 +158,7 @@ static int validate_output(const struct mcr_rule *r, unsigned int i,
 			       i + 1, mcr_ntop(o->group, a));
 		return -EINVAL;
 	}
-	if (o->src_mode > MCR_SRC_MODE_ADDR) {
+	if (o->src_mode > MCR_SRC_MODE_AUTO) {
 		mcr_extack_set(ext, NULL, "output %u: unknown source mode %u", i + 1,
 			       o->src_mode);
 		return -EINVAL;
@@ -251,6 +269,7 @@ static void decode_output(const struct nlattr *nest, struct mcr_output *o)
 {
 	const struct nlattr *a;
 
+	o->src_mode = MCR_SRC_MODE_AUTO; /* what an absent src-mode means */
 	mcr_attr_for_each(a, mcr_attr_data(nest), mcr_attr_len(nest)) {
 		switch (mcr_attr_type(a)) {
 		case MCR_A_OUTPUT_OIF:
@@ -418,7 +437,7 @@ static void put_output(struct nlmsghdr *nlh, const struct mcr_output *o,
 		mnl_attr_put_u16(nlh, MCR_A_OUTPUT_PORT, o->port);
 	if (o->ttl)
 		mnl_attr_put_u8(nlh, MCR_A_OUTPUT_TTL, o->ttl);
-	if (o->src_mode != MCR_SRC_MODE_IFADDR)
+	if (o->src_mode != MCR_SRC_MODE_AUTO)
 		mnl_attr_put_u32(nlh, MCR_A_OUTPUT_SRC_MODE, o->src_mode);
 	if (o->src)
 		mnl_attr_put_u32(nlh, MCR_A_OUTPUT_SRC, o->src);

@@ -83,6 +83,20 @@ bool mcr_rule_same(const struct mcr_rule *a, const struct mcr_rule *b);
 uint32_t mcr_output_group(const struct mcr_rule *r, const struct mcr_output *o);
 uint16_t mcr_output_port(const struct mcr_rule *r, const struct mcr_output *o);
 
+/* Whether the output sends to another group or port than it received. */
+bool mcr_output_rewrites(const struct mcr_rule *r, const struct mcr_output *o);
+
+/* Effective source mode: auto resolved (keep without rewrite, else ifaddr). */
+uint8_t mcr_output_src_mode(const struct mcr_rule *r, const struct mcr_output *o);
+
+/*
+ * Whether the kernel's multicast routing would send exactly the packet this
+ * output sends, so that an MFC entry can forward it: same group and port
+ * (and the input takes any port, since an MFC entry cannot look at ports),
+ * source kept, TTL decremented.
+ */
+bool mcr_output_kernel(const struct mcr_rule *r, const struct mcr_output *o);
+
 /* 1..15 bytes, not "." or "..", no '/', ':' or white space (the kernel's
  * dev_valid_name). */
 bool mcr_ifname_valid(const char *name);

@@ -215,6 +215,7 @@ static int parse_output(struct words *w, struct mcr_output *o)
 	unsigned int seen = 0;
 	int kw, err = 0;
 
+	o->src_mode = MCR_SRC_MODE_AUTO;
 	err = parse_ifname(w, o->oif);
 	while (!err && w->i < w->argc) {
 		kw = mcr_match_table(w->argv[w->i], output_words);
@@ -381,6 +382,8 @@ int mcr_ruletext_format(const struct mcr_rule *r, char *buf, size_t len)
 			add(buf, len, &total, " ttl %u", o->ttl);
 		if (o->src_mode == MCR_SRC_MODE_KEEP)
 			add(buf, len, &total, " src keep");
+		else if (o->src_mode == MCR_SRC_MODE_IFADDR)
+			add(buf, len, &total, " src ifaddr");
 		else if (o->src_mode == MCR_SRC_MODE_ADDR)
 			add(buf, len, &total, " src %s", mcr_ntop(o->src, a));
 	}

@@ -350,9 +350,10 @@ static uint16_t tx_index(const struct fwd_table *t, const struct build *b, int i
 	return FWD_NO_TX;
 }
 
-static uint32_t source_of(const struct mcr_output *o, const struct iface *oi)
+static uint32_t source_of(const struct mcr_rule *r, const struct mcr_output *o,
+			  const struct iface *oi)
 {
-	switch (o->src_mode) {
+	switch (mcr_output_src_mode(r, o)) {
 	case MCR_SRC_MODE_KEEP:
 		return 0;
 	case MCR_SRC_MODE_ADDR:
@@ -380,11 +381,11 @@ static void fill_output(const struct build *b, struct fwd_table *t, const struct
 	fo->rw.daddr = t->okey[k].group;
 	fo->rw.dport = t->okey[k].port;
 	fo->rw.ttl = o->ttl;
-	fo->rw.saddr = source_of(o, oi);
+	fo->rw.saddr = source_of(r, o, oi);
 	fo->rw.mtu = oi->mtu;
 	memcpy(fo->rw.smac, oi->mac, ETH_ALEN);
 	rewrite_out_prepare(&fo->rw);
-	if (o->src_mode == MCR_SRC_MODE_IFADDR && !oi->addr)
+	if (mcr_output_src_mode(r, o) == MCR_SRC_MODE_IFADDR && !oi->addr)
 		fo->drop = 1 + MCR_DROP_NO_SRC;
 }
 

@@ -417,11 +417,14 @@ static bool feeds(const struct mcr_rule *a, const struct mcr_output *o, const st
 		return false;
 	if (!b->src)
 		return true;
-	if (o->src_mode == MCR_SRC_MODE_KEEP)
+	switch (mcr_output_src_mode(a, o)) {
+	case MCR_SRC_MODE_KEEP:
 		return !a->src || a->src == b->src;
-	if (o->src_mode == MCR_SRC_MODE_ADDR)
+	case MCR_SRC_MODE_ADDR:
 		return o->src == b->src;
-	return true;
+	default:
+		return true;
+	}
 }
 
 static int push(struct rules_index *idx, size_t *sp, struct walk_step s)

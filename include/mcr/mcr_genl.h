@@ -18,14 +18,16 @@
 
 /**
  * enum mcr_src_mode - Source address of the packets an output sends.
- * @MCR_SRC_MODE_IFADDR: The output interface's primary IPv4 address (the default for rewritten outputs: it makes unroutable sources reachable).
+ * @MCR_SRC_MODE_IFADDR: The output interface's primary IPv4 address (it makes unroutable sources reachable downstream).
  * @MCR_SRC_MODE_KEEP: The input packet's source address, unchanged.
  * @MCR_SRC_MODE_ADDR: The address given in output `src`.
+ * @MCR_SRC_MODE_AUTO: The default: keep when the output rewrites neither group nor port (so the kernel can forward it unchanged), else ifaddr.
  */
 enum mcr_src_mode {
 	MCR_SRC_MODE_IFADDR,
 	MCR_SRC_MODE_KEEP,
 	MCR_SRC_MODE_ADDR,
+	MCR_SRC_MODE_AUTO,
 };
 
 /**

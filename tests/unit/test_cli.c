@@ -151,7 +151,8 @@ static void test_rule_add_builds_create_excl_request(void **state)
 	assert_int_equal(r->out[0].src_mode, MCR_SRC_MODE_KEEP);
 	assert_string_equal(r->out[1].oif, "eth2");
 	assert_int_equal(r->out[1].group, 0);
-	assert_int_equal(r->out[1].src_mode, MCR_SRC_MODE_IFADDR);
+	/* no src: auto (keep without rewrite, else the interface's address) */
+	assert_int_equal(r->out[1].src_mode, MCR_SRC_MODE_AUTO);
 	mcr_rule_free(r);
 	cli_cmd_free(&cmd);
 }

@@ -323,13 +323,14 @@ static void test_rule_json_any_port_is_null(void **state)
 	snprintf(r->iif, sizeof(r->iif), "a\"0");
 	r->group = inet_addr("239.1.1.2");
 	snprintf(r->out[0].oif, sizeof(r->out[0].oif), "b\\1");
+	r->out[0].src_mode = MCR_SRC_MODE_AUTO; /* no rewrite: the source is kept */
 	cap_open(&c, true, false);
 	x.pr = c.p;
 	cli_print_rule(&x, r, NULL, NULL, false);
 	pr_end(&x.pr);
 	cap_check(&c, "{\"id\":1,\"iif\":\"a\\\"0\",\"group\":\"239.1.1.2\",\"port\":null,"
 		      "\"pending\":false,\"active\":false,\"outputs\":[{\"oif\":\"b\\\\1\",\"group\":\"239.1.1.2\","
-		      "\"port\":null,\"ttl\":null,\"src\":\"ifaddr\"}]}\n");
+		      "\"port\":null,\"ttl\":null,\"src\":\"keep\"}]}\n");
 	/* text never prints "port any" */
 	cap_open(&c, false, false);
 	x.pr = c.p;

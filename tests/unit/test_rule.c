@@ -327,6 +327,98 @@ static void test_rule_key_and_same(void **state)
 	mcr_rule_free(b);
 }
 
+/* One output of a rule on eth0 for 239.1.1.1, any port unless @port. */
+static struct mcr_rule *one_output(uint16_t port)
+{
+	struct mcr_rule *r = mcr_rule_alloc(1);
+
+	snprintf(r->iif, sizeof(r->iif), "eth0");
+	r->group = ip("239.1.1.1");
+	r->port = port;
+	snprintf(r->out[0].oif, sizeof(r->out[0].oif), "eth1");
+	r->out[0].src_mode = MCR_SRC_MODE_AUTO;
+	return r;
+}
+
+static void test_output_auto_source_keeps_without_rewrite(void **state)
+{
+	struct mcr_rule *r = one_output(0);
+
+	(void)state;
+	assert_false(mcr_output_rewrites(r, &r->out[0]));
+	assert_int_equal(mcr_output_src_mode(r, &r->out[0]), MCR_SRC_MODE_KEEP);
+	/* naming the input's own group or port is no rewrite either */
+	r->out[0].group = r->group;
+	assert_int_equal(mcr_output_src_mode(r, &r->out[0]), MCR_SRC_MODE_KEEP);
+	r->out[0].group = ip("239.9.9.9");
+	assert_true(mcr_output_rewrites(r, &r->out[0]));
+	assert_int_equal(mcr_output_src_mode(r, &r->out[0]), MCR_SRC_MODE_IFADDR);
+	r->out[0].group = 0;
+	r->out[0].port = 6000; /* any input port, one output port: a rewrite */
+	assert_int_equal(mcr_output_src_mode(r, &r->out[0]), MCR_SRC_MODE_IFADDR);
+	/* an explicit mode is never changed */
+	r->out[0].src_mode = MCR_SRC_MODE_KEEP;
+	assert_int_equal(mcr_output_src_mode(r, &r->out[0]), MCR_SRC_MODE_KEEP);
+	mcr_rule_free(r);
+}
+
+static void test_output_kernel_path_only_for_identical_packets(void **state)
+{
+	struct mcr_rule *r = one_output(0);
+	struct mcr_output *o = &r->out[0];
+
+	(void)state;
+	assert_true(mcr_output_kernel(r, o));
+	o->ttl = 5; /* the kernel only decrements */
+	assert_false(mcr_output_kernel(r, o));
+	o->ttl = 0;
+	o->src_mode = MCR_SRC_MODE_IFADDR; /* the kernel never changes the source */
+	assert_false(mcr_output_kernel(r, o));
+	o->src_mode = MCR_SRC_MODE_KEEP;
+	o->group = ip("239.2.2.2");
+	assert_false(mcr_output_kernel(r, o));
+	o->group = 0;
+	assert_true(mcr_output_kernel(r, o));
+	mcr_rule_free(r);
+	r = one_output(5001); /* an MFC entry cannot match a port */
+	assert_false(mcr_output_kernel(r, &r->out[0]));
+	mcr_rule_free(r);
+}
+
+static void test_rule_codec_absent_source_mode_is_auto(void **state)
+{
+	struct mcr_rule *r = one_output(0), *back = NULL;
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	char buf[1024];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct mcr_extack ext = {0};
+
+	(void)state;
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_REQUEST), 0);
+	assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh),
+					&mcr_rule_req_policy, tb, &ext),
+			 0);
+	assert_null(tb[MCR_A_RULE_OUTPUT] ? NULL : "no output");
+	assert_int_equal(mcr_rule_decode(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh),
+					 tb, &back, &ext),
+			 0);
+	assert_int_equal(back->out[0].src_mode, MCR_SRC_MODE_AUTO);
+	mcr_rule_free(back);
+	/* an explicit ifaddr survives the trip */
+	r->out[0].src_mode = MCR_SRC_MODE_IFADDR;
+	nlh = mnl_nlmsg_put_header(buf);
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_REQUEST), 0);
+	assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh),
+					&mcr_rule_req_policy, tb, &ext),
+			 0);
+	assert_int_equal(mcr_rule_decode(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh),
+					 tb, &back, &ext),
+			 0);
+	assert_int_equal(back->out[0].src_mode, MCR_SRC_MODE_IFADDR);
+	mcr_rule_free(back);
+	mcr_rule_free(r);
+}
+
 static void test_addr_classes(void **state)
 {
 	(void)state;
@@ -360,6 +452,9 @@ int main(void)
 		cmocka_unit_test(test_rule_put_refuses_small_buffer),
 		cmocka_unit_test(test_rule_decode_requires_oif),
 		cmocka_unit_test(test_rule_key_and_same),
+		cmocka_unit_test(test_output_auto_source_keeps_without_rewrite),
+		cmocka_unit_test(test_output_kernel_path_only_for_identical_packets),
+		cmocka_unit_test(test_rule_codec_absent_source_mode_is_auto),
 		cmocka_unit_test(test_addr_classes),
 	};
 

@@ -273,9 +273,9 @@ int cli_rule_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e
 
 /* ---- printing -------------------------------------------------------------- */
 
-static const char *src_text(const struct mcr_output *o, char a[16])
+static const char *src_text(const struct mcr_rule *r, const struct mcr_output *o, char a[16])
 {
-	switch (o->src_mode) {
+	switch (mcr_output_src_mode(r, o)) {
 	case MCR_SRC_MODE_KEEP:
 		return "keep";
 	case MCR_SRC_MODE_ADDR:
@@ -360,8 +360,9 @@ static void print_output(struct cli *x, const struct mcr_rule *r, const struct m
 		pr_uint(p, PR_ANY, "ttl", " ttl %u", o->ttl);
 	else
 		pr_null(p, PR_JSON, "ttl", "");
-	pr_string(p, o->src_mode != MCR_SRC_MODE_IFADDR || all ? PR_ANY : PR_JSON, "src", " src %s",
-		  src_text(o, a));
+	/* JSON and -d: the effective source; text: what the rule says */
+	pr_string(p, o->src_mode != MCR_SRC_MODE_AUTO || all ? PR_ANY : PR_JSON, "src", " src %s",
+		  src_text(r, o, a));
 	if (x->o.stats && !oneline)
 		print_output_counters(x, &o->stats);
 	pr_close_object(p);
