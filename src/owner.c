@@ -152,3 +152,51 @@ int owner_describe(uint32_t port, char *buf, size_t len)
 		 cmd);
 	return pid;
 }
+
+/* The holder of the first raw socket of @protocol not in this process, else
+ * of the first in it: a daemon may hold more than one raw socket, and a
+ * clash with another process is the likelier story. */
+static int raw_pid(unsigned int protocol, int *found)
+{
+	FILE *f = fopen("/proc/net/raw", "re");
+	int best = 0, self = getpid(), pid;
+	unsigned long inode;
+	unsigned int proto;
+	char line[256];
+
+	*found = 0;
+	if (!f)
+		return 0;
+	while ((!best || best == self) && fgets(line, sizeof(line), f)) {
+		/* the local "port" of a raw socket is its protocol */
+		int n = sscanf(line, "%*s %*x:%x %*s %*s %*s %*s %*s %*s %*s %lu", &proto, &inode);
+
+		if (n != 2 || proto != protocol)
+			continue;
+		(*found)++;
+		pid = inode_pid(inode);
+		if (pid && (!best || pid != self))
+			best = pid;
+	}
+	fclose(f);
+	return best;
+}
+
+int owner_raw(unsigned int protocol, char *buf, size_t len)
+{
+	char cmd[256];
+	int found, pid = raw_pid(protocol, &found);
+
+	if (!found) {
+		snprintf(buf, len, "no raw socket of protocol %u is listed in /proc/net/raw",
+			 protocol);
+		return -ENOENT;
+	}
+	if (!pid) {
+		snprintf(buf, len, "its raw socket belongs to a process not visible here");
+		return -ESRCH;
+	}
+	pid_cmdline(pid, cmd, sizeof(cmd));
+	snprintf(buf, len, "pid %d (%s)", pid, cmd);
+	return pid;
+}
