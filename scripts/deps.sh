@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libmnl-dev libnl-3-dev libnl-genl-3-dev liburing-dev libcmocka-dev
 python3 python3-yaml iproute2 util-linux procps psmisc tcpdump socat
-gnuplot-nox"
+gnuplot-nox smcroute"
 
 missing=""
 for p in $PKGS; do
