@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The rule table: rules sorted by id (what dumps walk), a hash by input key
- * (uniqueness, lookups) and a hash by (iif, group), which finds the rules an
- * output can feed and is all that loop detection needs.
+ * (uniqueness, lookups), a hash by (iif, group), which finds the rules an
+ * output can feed and is all that loop detection needs, and a hash by
+ * group, for the constraints of the kernel path (one input interface per
+ * kernel entry).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -25,8 +27,8 @@ struct hnode {
 
 struct rule_node {
 	struct mcr_rule *r;
-	struct hnode key, ig;
-	uint32_t key_hash, ig_hash;
+	struct hnode key, ig, grp;
+	uint32_t key_hash, ig_hash, grp_hash;
 	uint64_t seen; /* epoch of the last loop search that reached it */
 };
 
@@ -41,7 +43,7 @@ struct walk_step {
 };
 
 struct rules_index {
-	struct hnode **by_key, **by_ig;
+	struct hnode **by_key, **by_ig, **by_grp;
 	size_t nbuckets; /* a power of two */
 	uint64_t epoch;
 	struct walk_step *stack;
@@ -76,6 +78,11 @@ static uint32_t hash_ig(const char *ifname, uint32_t group)
 	uint32_t h = fnv(2166136261u, ifname, strnlen(ifname, IFNAMSIZ));
 
 	return mix(fnv(h, &group, sizeof(group)));
+}
+
+static uint32_t hash_grp(uint32_t group)
+{
+	return mix(fnv(2166136261u, &group, sizeof(group)));
 }
 
 static uint32_t hash_key(const struct mcr_rule_key *k)
@@ -116,14 +123,17 @@ static void index_link(struct rules_index *idx, struct rule_node *n)
 	mcr_rule_key(n->r, &k);
 	n->key_hash = hash_key(&k);
 	n->ig_hash = hash_ig(n->r->iif, n->r->group);
+	n->grp_hash = hash_grp(n->r->group);
 	hnode_add(&idx->by_key[n->key_hash & (idx->nbuckets - 1)], &n->key);
 	hnode_add(&idx->by_ig[n->ig_hash & (idx->nbuckets - 1)], &n->ig);
+	hnode_add(&idx->by_grp[n->grp_hash & (idx->nbuckets - 1)], &n->grp);
 }
 
 static void index_unlink(struct rule_node *n)
 {
 	hnode_del(&n->key);
 	hnode_del(&n->ig);
+	hnode_del(&n->grp);
 }
 
 static struct rule_node *index_find(const struct rules_index *idx, const struct mcr_rule_key *k)
@@ -153,15 +163,27 @@ static struct rule_node *index_node(const struct rules_index *idx, const struct 
 	return n && n->r == r ? n : NULL;
 }
 
-static void rehash(struct hnode **from, struct hnode **to, size_t nold, size_t mask, bool key)
+enum index_kind { BY_KEY, BY_IG, BY_GRP };
+
+static struct rule_node *node_in(struct hnode *p, enum index_kind k)
+{
+	return k == BY_KEY ? node_of(p, key) : k == BY_IG ? node_of(p, ig) : node_of(p, grp);
+}
+
+static uint32_t hash_in(const struct rule_node *n, enum index_kind k)
+{
+	return k == BY_KEY ? n->key_hash : k == BY_IG ? n->ig_hash : n->grp_hash;
+}
+
+static void rehash(struct hnode **from, struct hnode **to, size_t nold, size_t mask,
+		   enum index_kind k)
 {
 	for (size_t b = 0; b < nold; b++) {
 		while (from[b]) {
 			struct hnode *p = from[b];
-			struct rule_node *n = key ? node_of(p, key) : node_of(p, ig);
 
 			hnode_del(p);
-			hnode_add(&to[(key ? n->key_hash : n->ig_hash) & mask], p);
+			hnode_add(&to[hash_in(node_in(p, k), k) & mask], p);
 		}
 	}
 }
@@ -170,7 +192,7 @@ static void rehash(struct hnode **from, struct hnode **to, size_t nold, size_t m
  * halfway: the table is the same whatever it returns. */
 static int index_reserve(struct rules_index *idx, size_t n)
 {
-	struct hnode **k, **g;
+	struct hnode **k, **g, **gr;
 	size_t size = idx->nbuckets;
 
 	while (size < n)
@@ -179,17 +201,22 @@ static int index_reserve(struct rules_index *idx, size_t n)
 		return 0;
 	k = calloc(size, sizeof(*k));
 	g = calloc(size, sizeof(*g));
-	if (!k || !g) {
+	gr = calloc(size, sizeof(*gr));
+	if (!k || !g || !gr) {
 		free(k);
 		free(g);
+		free(gr);
 		return -ENOMEM;
 	}
-	rehash(idx->by_key, k, idx->nbuckets, size - 1, true);
-	rehash(idx->by_ig, g, idx->nbuckets, size - 1, false);
+	rehash(idx->by_key, k, idx->nbuckets, size - 1, BY_KEY);
+	rehash(idx->by_ig, g, idx->nbuckets, size - 1, BY_IG);
+	rehash(idx->by_grp, gr, idx->nbuckets, size - 1, BY_GRP);
 	free(idx->by_key);
 	free(idx->by_ig);
+	free(idx->by_grp);
 	idx->by_key = k;
 	idx->by_ig = g;
+	idx->by_grp = gr;
 	idx->nbuckets = size;
 	return 0;
 }
@@ -203,9 +230,11 @@ static struct rules_index *index_new(void)
 	idx->nbuckets = RULES_MIN_BUCKETS;
 	idx->by_key = calloc(idx->nbuckets, sizeof(*idx->by_key));
 	idx->by_ig = calloc(idx->nbuckets, sizeof(*idx->by_ig));
-	if (!idx->by_key || !idx->by_ig) {
+	idx->by_grp = calloc(idx->nbuckets, sizeof(*idx->by_grp));
+	if (!idx->by_key || !idx->by_ig || !idx->by_grp) {
 		free(idx->by_key);
 		free(idx->by_ig);
+		free(idx->by_grp);
 		free(idx);
 		return NULL;
 	}
@@ -232,6 +261,7 @@ static void index_free(struct rules_index *idx)
 	index_clear(idx);
 	free(idx->by_key);
 	free(idx->by_ig);
+	free(idx->by_grp);
 	free(idx->stack);
 	free(idx);
 }
@@ -344,10 +374,170 @@ static const char *update_pending(struct mcr_rule *r, struct ifcache *c)
 	return missing;
 }
 
+/* ---- the kernel path's constraints -------------------------------------- */
+
+static bool has_kernel_output(const struct mcr_rule *r)
+{
+	for (unsigned int i = 0; i < r->n_outputs; i++)
+		if (mcr_output_kernel(r, &r->out[i]))
+			return true;
+	return false;
+}
+
+/* The distinct interfaces the kernel outputs of @r need a VIF for: its
+ * input and the kernel outputs' interfaces. Returns how many. */
+static unsigned int kernel_ifnames(const struct mcr_rule *r, const char *names[])
+{
+	unsigned int n = 0;
+
+	if (!has_kernel_output(r))
+		return 0;
+	names[n++] = r->iif;
+	for (unsigned int i = 0; i < r->n_outputs; i++) {
+		unsigned int k = 0;
+
+		if (!mcr_output_kernel(r, &r->out[i]))
+			continue;
+		while (k < n && !same_ifname(names[k], r->out[i].oif))
+			k++;
+		if (k == n)
+			names[n++] = r->out[i].oif;
+	}
+	return n;
+}
+
+static struct rules_kvif *kvif_find(struct rules *t, const char *name)
+{
+	for (unsigned int i = 0; i < t->n_kvif; i++)
+		if (same_ifname(t->kvif[i].name, name))
+			return &t->kvif[i];
+	return NULL;
+}
+
+static void kvif_account(struct rules *t, const struct mcr_rule *r, int sign)
+{
+	const char *names[MCR_MAX_OUTPUTS + 1];
+	unsigned int n = kernel_ifnames(r, names);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rules_kvif *v = kvif_find(t, names[i]);
+
+		if (sign > 0 && !v && t->n_kvif < 2 * RULES_KERNEL_VIFS) {
+			v = &t->kvif[t->n_kvif++];
+			snprintf(v->name, sizeof(v->name), "%s", names[i]);
+			v->refs = 0;
+		}
+		if (!v)
+			continue;
+		v->refs += (unsigned int)sign;
+		if (!v->refs)
+			*v = t->kvif[--t->n_kvif];
+	}
+}
+
+/* How many VIFs the kernel-path rules would need with @r in place of
+ * @skip. */
+static unsigned int kvif_need(const struct rules *t, const struct mcr_rule *r,
+			      const struct mcr_rule *skip)
+{
+	const char *mine[MCR_MAX_OUTPUTS + 1], *gone[MCR_MAX_OUTPUTS + 1];
+	unsigned int n = kernel_ifnames(r, mine), ng = skip ? kernel_ifnames(skip, gone) : 0;
+	unsigned int need = t->n_kvif;
+
+	for (unsigned int i = 0; i < n; i++)
+		need += kvif_find((struct rules *)t, mine[i]) == NULL;
+	for (unsigned int i = 0; i < ng; i++) {
+		const struct rules_kvif *v = kvif_find((struct rules *)t, gone[i]);
+		bool kept = false;
+
+		for (unsigned int k = 0; k < n && !kept; k++)
+			kept = same_ifname(mine[k], gone[i]);
+		need -= v && v->refs == 1 && !kept;
+	}
+	return need;
+}
+
+/* Two rules that send one group through the kernel from different inputs
+ * would need one (S,G) entry with two input interfaces, unless each names
+ * a source of its own. */
+static bool kernel_collide(const struct mcr_rule *a, const struct mcr_rule *b)
+{
+	if (a->group != b->group || same_ifname(a->iif, b->iif))
+		return false;
+	if (a->src && b->src && a->src != b->src)
+		return false;
+	return has_kernel_output(a) && has_kernel_output(b);
+}
+
+static const struct mcr_rule *kernel_collision(const struct rules *t, const struct mcr_rule *r,
+					       const struct mcr_rule *skip)
+{
+	uint32_t h = hash_grp(r->group);
+
+	if (!has_kernel_output(r))
+		return NULL;
+	for (struct hnode *p = t->idx->by_grp[h & (t->idx->nbuckets - 1)]; p; p = p->next) {
+		const struct rule_node *n = node_of(p, grp);
+
+		if (n->grp_hash == h && n->r != skip && kernel_collide(r, n->r))
+			return n->r;
+	}
+	return NULL;
+}
+
+static int check_kernel(const struct rules *t, const struct mcr_rule *r,
+			const struct mcr_rule *skip, struct mcr_extack *ext)
+{
+	const struct mcr_rule *other = kernel_collision(t, r, skip);
+	unsigned int need;
+	char g[16];
+
+	if (other) {
+		mcr_extack_set(ext, NULL,
+			       "group %s from %s collides with rule %u from %s: both send it through "
+			       "the kernel, whose entries have one input interface per (source, "
+			       "group); give the rules different sources, or make the outputs of "
+			       "one rewrite (ttl, src ifaddr) so that workers send them",
+			       mcr_ntop(r->group, g), r->iif, other->id, other->iif);
+		return -EEXIST;
+	}
+	need = kvif_need(t, r, skip);
+	if (need > RULES_KERNEL_VIFS) {
+		mcr_extack_set(ext, NULL,
+			       "the kernel's multicast routing table has %d interfaces (VIFs), and "
+			       "the rules whose outputs it forwards would need %u; make some outputs "
+			       "rewrite (ttl, src ifaddr) so that workers send them",
+			       RULES_KERNEL_VIFS, need);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+bool rules_port_shadowed(const struct rules *t, const struct mcr_rule *r)
+{
+	uint32_t h = hash_ig(r->iif, r->group);
+
+	if (r->port)
+		return false;
+	for (struct hnode *p = t->idx->by_ig[h & (t->idx->nbuckets - 1)]; p; p = p->next) {
+		const struct mcr_rule *o = node_of(p, ig)->r;
+
+		if (node_of(p, ig)->ig_hash != h || o == r || !o->port || o->group != r->group ||
+		    !same_ifname(o->iif, r->iif))
+			continue;
+		/* a source-specific @r takes its source's packets before a
+		 * rule for any source does, whatever the port */
+		if (!r->src || o->src == r->src)
+			return true;
+	}
+	return false;
+}
+
 static void account(struct rules *t, const struct mcr_rule *r, int sign)
 {
 	if (r->flags & MCR_RULE_FLAGS_PENDING)
 		t->n_pending += (unsigned int)sign;
+	kvif_account(t, r, sign);
 }
 
 static void warn_pending(struct mcr_extack *ext, const char *ifname)
@@ -535,7 +725,7 @@ static int check_rule(const struct rules *t, const struct mcr_rule *r, const str
 		loop_msg(ext, r, via, out);
 		return -ELOOP;
 	}
-	return 0;
+	return check_kernel(t, r, skip, ext);
 }
 
 /* An output keeps its counters when the new rule still sends the same

@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include <net/if.h>
+#include <stdbool.h>
+
 #include "rule.h"
 
 enum rules_event {
@@ -25,7 +28,17 @@ struct rules;
  * the table but not change it. */
 typedef void (*rules_hook_t)(void *arg, enum rules_event ev, const struct mcr_rule *r);
 
-struct rules_index; /* private: hash by input key and by (iif, group) */
+struct rules_index; /* private: hash by input key, by (iif, group) and by group */
+
+/* The kernel's multicast routing table has this many interfaces (VIFs,
+ * MAXVIFS); rules whose outputs take the kernel path may not need more. */
+#define RULES_KERNEL_VIFS 32
+
+/* An interface that outputs on the kernel path need, and how many rules. */
+struct rules_kvif {
+	char name[IFNAMSIZ];
+	unsigned int refs;
+};
 
 struct rules {
 	struct mcr_rule **by_id; /* sorted by id, ascending */
@@ -33,6 +46,10 @@ struct rules {
 	uint32_t next_id;    /* ids are never reused in one daemon's life */
 	uint64_t generation; /* bumped on every change (NLM_F_DUMP_INTR) */
 	unsigned int n_pending;
+	/* interfaces of kernel-path rules; during a sync old and new ones may
+	 * overlap, so twice the limit */
+	struct rules_kvif kvif[2 * RULES_KERNEL_VIFS];
+	unsigned int n_kvif;
 	struct rules_index *idx;
 	rules_hook_t hook;
 	void *hook_arg;
@@ -88,6 +105,14 @@ int rules_sync(struct rules *t, struct rules *next);
 /* Recomputes the pending flag of every rule (after interface changes);
  * rules whose flag changed are reported as RULES_REPLACED. */
 void rules_refresh_pending(struct rules *t);
+
+/*
+ * Whether another rule takes some of the packets of @r (which takes any
+ * port) for one port: same input interface and group, and a source that
+ * overlaps. The kernel path cannot serve @r then (an MFC entry cannot tell
+ * ports apart).
+ */
+bool rules_port_shadowed(const struct rules *t, const struct mcr_rule *r);
 
 /* Removes and frees every rule, calling the hook for each (RULES_DELETED). */
 void rules_flush(struct rules *t);

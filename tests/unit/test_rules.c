@@ -435,6 +435,94 @@ static void test_rules_generation_bumps_on_changes_only(void **state)
 	assert_int_equal(f->t.generation, gen + 3);
 }
 
+/* Adds @text; returns the error and keeps the extack sentence in @msg. */
+static int add_text(struct fixture *f, const char *text, char *msg, size_t len)
+{
+	struct mcr_extack ext = {0};
+	struct mcr_rule *r = mk(text);
+	int ret = rules_add(&f->t, r, &ext);
+
+	if (ret)
+		mcr_rule_free(r);
+	snprintf(msg, len, "%s", ext.msg ? ext.msg : "");
+	return ret;
+}
+
+static void test_rules_kernel_path_refuses_one_group_from_two_inputs(void **state)
+{
+	struct fixture *f = *state;
+	char msg[512];
+
+	assert_int_equal(add_text(f, "iif x0 group 239.1.1.1 oif y0", msg, sizeof(msg)), 0);
+	assert_int_equal(add_text(f, "iif x1 group 239.1.1.1 oif y1", msg, sizeof(msg)), -EEXIST);
+	assert_non_null(strstr(msg, "collides with rule 1 from x0"));
+	assert_non_null(strstr(msg, "one input interface per (source, group)"));
+	/* a source of one's own each, or an output that rewrites: no entry to share */
+	assert_int_equal(add_text(f, "iif x1 src 10.0.0.1 group 239.1.1.1 oif y1", msg, sizeof(msg)),
+			 -EEXIST);
+	assert_int_equal(add_text(f, "iif x2 group 239.1.1.1 oif y1 ttl 9", msg, sizeof(msg)), 0);
+	assert_int_equal(add_text(f, "iif x3 src 10.0.0.2 group 239.2.2.2 oif y1", msg, sizeof(msg)),
+			 0);
+	assert_int_equal(add_text(f, "iif x4 src 10.0.0.3 group 239.2.2.2 oif y1", msg, sizeof(msg)),
+			 0);
+	/* the same source of a group from two inputs is the same entry */
+	assert_int_equal(add_text(f, "iif x5 src 10.0.0.3 group 239.2.2.2 oif y2", msg, sizeof(msg)),
+			 -EEXIST);
+}
+
+static void test_rules_kernel_path_refuses_a_33rd_vif(void **state)
+{
+	struct fixture *f = *state;
+	struct mcr_rule *first;
+	char text[128], msg[512];
+
+	/* rule i: input k<i>, output k<i+1>: 31 rules need 32 interfaces */
+	for (int i = 0; i < 31; i++) {
+		snprintf(text, sizeof(text), "iif k%d group 239.3.0.%d oif k%d", i, i + 1, i + 1);
+		assert_int_equal(add_text(f, text, msg, sizeof(msg)), 0);
+	}
+	assert_int_equal(f->t.n_kvif, 32);
+	assert_int_equal(add_text(f, "iif k99 group 239.3.1.1 oif k0", msg, sizeof(msg)), -ENOSPC);
+	assert_non_null(strstr(msg, "32 interfaces (VIFs)"));
+	assert_non_null(strstr(msg, "would need 33"));
+	/* interfaces already in use cost nothing; a worker output needs no VIF */
+	assert_int_equal(add_text(f, "iif k5 group 239.3.1.2 oif k9", msg, sizeof(msg)), 0);
+	assert_int_equal(add_text(f, "iif k99 group 239.3.1.3 oif k0 ttl 4", msg, sizeof(msg)), 0);
+	/* deleting the only user of k0 (rule 1) frees its VIF */
+	first = rules_find_id(&f->t, 1);
+	rules_del(&f->t, first);
+	assert_int_equal(f->t.n_kvif, 31);
+	assert_int_equal(add_text(f, "iif k98 group 239.3.1.4 oif k1", msg, sizeof(msg)), 0);
+	assert_int_equal(f->t.n_kvif, 32);
+	rules_flush(&f->t);
+	assert_int_equal(f->t.n_kvif, 0);
+}
+
+static void test_rules_port_rule_shadows_any_port_rule(void **state)
+{
+	struct fixture *f = *state;
+	struct mcr_rule *any, *src_any;
+	char msg[256];
+
+	assert_int_equal(add_text(f, "iif x0 group 239.1.1.1 oif y0", msg, sizeof(msg)), 0);
+	assert_int_equal(add_text(f, "iif x0 src 10.0.0.1 group 239.1.1.1 oif y1 ttl 3", msg,
+				  sizeof(msg)),
+			 0);
+	any = rules_find_id(&f->t, 1);
+	src_any = rules_find_id(&f->t, 2);
+	assert_false(rules_port_shadowed(&f->t, any));
+	assert_int_equal(add_text(f, "iif x0 group 239.1.1.1 port 5001 oif y2 ttl 3", msg,
+				  sizeof(msg)),
+			 0);
+	assert_true(rules_port_shadowed(&f->t, any));
+	/* the source-specific rule takes its source's packets first, any port */
+	assert_false(rules_port_shadowed(&f->t, src_any));
+	assert_int_equal(add_text(f, "iif x0 src 10.0.0.1 group 239.1.1.1 port 5002 oif y2 ttl 3",
+				  msg, sizeof(msg)),
+			 0);
+	assert_true(rules_port_shadowed(&f->t, src_any));
+}
+
 static void test_rules_pending_when_an_interface_is_missing(void **state)
 {
 	struct fixture *f = *state;
@@ -447,7 +535,8 @@ static void test_rules_pending_when_an_interface_is_missing(void **state)
 	assert_string_equal(
 	    ext.msg, "interface nosuch0 does not exist yet; the rule is pending until it appears");
 	memset(&ext, 0, sizeof(ext));
-	b = mk("iif lo group 239.1.1.1 oif lo group 239.2.2.2 oif nosuch9");
+	/* ttl 5: a worker output, or it would collide with a in the kernel */
+	b = mk("iif lo group 239.1.1.1 oif lo group 239.2.2.2 oif nosuch9 ttl 5");
 	assert_int_equal(rules_add(&f->t, b, &ext), 0);
 	assert_true(b->flags & MCR_RULE_FLAGS_PENDING);
 	assert_string_equal(
@@ -726,6 +815,9 @@ int main(void)
 	    T(test_rules_del_reports_before_freeing),
 	    T(test_rules_hook_sees_every_change_in_order),
 	    T(test_rules_generation_bumps_on_changes_only),
+	    T(test_rules_kernel_path_refuses_one_group_from_two_inputs),
+	    T(test_rules_kernel_path_refuses_a_33rd_vif),
+	    T(test_rules_port_rule_shadows_any_port_rule),
 	    T(test_rules_pending_when_an_interface_is_missing),
 	    T(test_rules_refresh_pending_reports_changed_rules),
 	    T(test_rules_stage_keeps_ids_and_ignores_interfaces),
