@@ -34,6 +34,18 @@ struct mcr_counters {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t drops[MCR_DROP__MAX];
+	/* the kernel path: for a rule, the counters of its (S,G) entries
+	 * (SIOCGETSGCNT); for an output on the kernel path, the packets and
+	 * bytes its interface's VIF sent (SIOCGETVIFCNT: every rule's) */
+	uint64_t kernel_packets;
+	uint64_t kernel_bytes;
+	uint64_t kernel_wrong_if; /* rules only */
+};
+
+/* Who sends an output's packets (replies only). */
+enum mcr_path {
+	MCR_PATH_WORKER,
+	MCR_PATH_KERNEL,
 };
 
 struct mcr_output {
@@ -43,6 +55,8 @@ struct mcr_output {
 	uint8_t ttl;      /* 0 = input TTL - 1 */
 	uint8_t src_mode; /* enum mcr_src_mode */
 	uint32_t src;     /* network order; only for MCR_SRC_MODE_ADDR */
+	uint8_t path;     /* enum mcr_path (replies only) */
+	uint8_t vif;      /* the VIF, when path is MCR_PATH_KERNEL */
 	struct mcr_counters stats;
 };
 

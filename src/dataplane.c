@@ -26,6 +26,7 @@
 #include "dataplane.h"
 #include "fwd.h"
 #include "iface.h"
+#include "kroute.h"
 #include "log.h"
 #include "mcgroup.h"
 #include "mcrd.h"
@@ -223,40 +224,80 @@ static void build_free(struct build *b)
 
 /* ---- step 1: which interfaces, groups and memberships the rules need ----- */
 
+/* Every interface the rules name, asked once, and the memberships. */
 static int survey_rule(struct build *b, const struct mcr_rule *r)
 {
 	const struct iface *in = iface_get(b, r->iif);
-	struct in_port *ip;
+	int ifindex;
 
 	if (!in)
 		return -ENOMEM;
-	if (!usable(in))
-		return 0;
-	ip = in_port_get(b, in->ifindex);
-	if (!ip || add_group(ip, r->group) || add_want(b, in->ifindex, r->group, r->src))
-		return -ENOMEM;
-	for (unsigned int i = 0; i < r->n_outputs; i++) {
-		const struct iface *o = iface_get(b, r->out[i].oif);
-
-		if (!o)
+	ifindex = usable(in) ? in->ifindex : 0;
+	for (unsigned int i = 0; i < r->n_outputs; i++)
+		if (!iface_get(b, r->out[i].oif))
 			return -ENOMEM;
+	return ifindex ? add_want(b, ifindex, r->group, r->src) : 0;
+}
+
+/* Whether a worker sends output @i of @r (the kernel path had its say). */
+static bool worker_output(const struct build *b, const struct mcr_rule *r, unsigned int i)
+{
+	return !kroute_output(b->dp->d, r, i);
+}
+
+/* The sockets the workers need: an input for every rule with a worker
+ * output, an egress socket for every worker output's interface. */
+static int assign_rule(struct build *b, const struct mcr_rule *r)
+{
+	const struct iface *in = iface_get(b, r->iif);
+	int ifindex = usable(in) ? in->ifindex : 0;
+	struct in_port *ip;
+	bool any = false;
+
+	for (unsigned int i = 0; ifindex && i < r->n_outputs; i++) {
+		const struct iface *o;
+
+		if (!worker_output(b, r, i))
+			continue;
+		any = true;
+		o = iface_get(b, r->out[i].oif);
 		if (usable(o) && !out_port_get(b, o->ifindex, o->mtu + ETH_HLEN))
 			return -ENOMEM;
 	}
-	return 0;
+	if (!any)
+		return 0;
+	ip = in_port_get(b, ifindex);
+	return ip && !add_group(ip, r->group) ? 0 : -ENOMEM;
 }
 
-static int survey(struct build *b)
+static int for_each_rule(struct build *b, int (*fn)(struct build *, const struct mcr_rule *))
 {
 	const struct rules *rt = &b->dp->d->rules;
 
 	for (size_t i = 0; i < rt->n; i++) {
-		int ret = survey_rule(b, rt->by_id[i]);
+		int ret = fn(b, rt->by_id[i]);
 
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static int build_ifindex(void *arg, const char *name)
+{
+	const struct iface *i = iface_get(arg, name);
+
+	return usable(i) ? i->ifindex : 0;
+}
+
+static int survey(struct build *b)
+{
+	int ret = for_each_rule(b, survey_rule);
+
+	if (ret)
+		return ret;
+	kroute_sync(b->dp->d, build_ifindex, b);
+	return for_each_rule(b, assign_rule);
 }
 
 /* ---- step 2: the ports ------------------------------------------------------ */
@@ -407,12 +448,17 @@ static void fill_entries(struct build *b, struct fwd_table *t)
 			.group = r->group,
 			.src = r->src,
 			.port = r->port,
-			.n_out = (uint16_t)r->n_outputs,
 			.rule_id = r->id,
 			.first_out = no,
 		};
-		for (unsigned int j = 0; j < r->n_outputs; j++)
+		/* a rule whose outputs all take the kernel path has none here:
+		 * the workers that see its packets leave them alone */
+		for (unsigned int j = 0; j < r->n_outputs; j++) {
+			if (!worker_output(b, r, j))
+				continue;
 			fill_output(b, t, r, &r->out[j], no++);
+			e->n_out++;
+		}
 	}
 	t->n_ent = ne;
 	t->n_out = no;
@@ -431,7 +477,7 @@ static struct fwd_table *make_table(struct build *b)
 
 		if (usable(in) && in_port_of(b, in->ifindex)) {
 			ne++;
-			no += rt->by_id[i]->n_outputs;
+			no += rt->by_id[i]->n_outputs; /* at most: kernel ones drop out */
 		}
 	}
 	for (size_t i = 0; i < b->n_in; i++)
@@ -654,16 +700,27 @@ static void fold_live(const struct fwd_table *t, const struct mcr_rule *r, struc
 		fwd_fold(t, e, out);
 }
 
+static bool all_kernel(const struct mcr_rule *r)
+{
+	for (unsigned int i = 0; i < r->n_outputs; i++)
+		if (r->out[i].path != MCR_PATH_KERNEL)
+			return false;
+	return true;
+}
+
 void dp_rule_counters(const struct mcrd *d, const struct mcr_rule *r, struct mcr_rule *out)
 {
 	const struct dataplane *dp = d->dp;
 
 	memcpy(out, r, mcr_rule_size(r->n_outputs));
 	out->flags &= ~(uint32_t)MCR_RULE_FLAGS_ACTIVE;
+	kroute_fill_rule(d, out);
 	if (!dp)
 		return;
 	if (dp->table && fwd_by_rule(dp->table, r->id) && min_ack(dp) >= dp->table->gen)
 		out->flags |= MCR_RULE_FLAGS_ACTIVE;
+	if (r->n_outputs && all_kernel(out))
+		out->flags |= MCR_RULE_FLAGS_ACTIVE; /* its entries are in the kernel */
 	fold_live(dp->table, r, out);
 	for (const struct fwd_table *t = dp->retired; t; t = t->next_retired)
 		fold_live(t, r, out);

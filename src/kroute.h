@@ -99,9 +99,14 @@ void kroute_sync(struct mcrd *d, kroute_ifindex_fn ifindex, void *arg);
  * sync). */
 bool kroute_output(const struct mcrd *d, const struct mcr_rule *r, unsigned int i);
 
-/* Adds the kernel's counters of every entry of rule @r to @c (its kernel_*
- * fields), and fills the VIF counters of its kernel outputs' interfaces. */
-void kroute_rule_counters(const struct mcrd *d, const struct mcr_rule *r, struct mcr_counters *c);
+/*
+ * Fills in @r (a copy of a rule of the table, for a reply) what the kernel
+ * path knows: each output's path and VIF, the VIF's out counters on kernel
+ * outputs, and the counters of the rule's entries added to its stored
+ * kernel counters. A rule whose outputs all take the kernel path counts
+ * the kernel's packets as the ones it matched.
+ */
+void kroute_fill_rule(const struct mcrd *d, struct mcr_rule *r);
 
 /* Calls @cb for every installed entry, in (group, source) order, starting
  * after the entry (src, group) when @after is set (a dump's cursor).

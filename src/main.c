@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "dataplane.h"
+#include "kroute.h"
 #include "log.h"
 #include "mcrd.h"
 #include "port.h"
@@ -23,6 +24,8 @@
 #define ERRLEN 512
 #define RX_RING_MB_DEFAULT 32u
 #define RX_RING_MB_MAX 1024u
+#define MFC_EXPIRE_DEFAULT 60u
+#define MFC_EXPIRE_MAX 86400u
 /* A port id whose low 22 bits are zero can never be a kernel, libmnl or
  * libnl automatic port (research/control-transport.md section 8.2). */
 #define AUTO_PORT_BITS 0x3fffffu
@@ -45,7 +48,8 @@ static void usage(FILE *f)
 		"\n"
 		"OPTIONS := { -c | --config FILE | -n | --dry-run | --workers N |\n"
 		"             --fanout { hash | cpu | lb } | --egress { uring | mmsg | ring } |\n"
-		"             --rx-ring MB | --qdisc-bypass | --group NAME | --port ID |\n"
+		"             --rx-ring MB | --qdisc-bypass | --table { ID | none } |\n"
+		"             --mfc-expire SEC | --group NAME | --port ID |\n"
 		"             -d | --syslog | -v | --verbose | -V | --version | -h | --help }\n"
 		"\n"
 		"  -c, --config FILE  rules to load at start and on SIGHUP (mcr-nl batch file)\n"
@@ -55,6 +59,11 @@ static void usage(FILE *f)
 		"  --egress MODE      how workers send: uring (default), mmsg, ring\n"
 		"  --rx-ring MB       receive ring per worker per input, 1-%u MiB (default %u)\n"
 		"  --qdisc-bypass     egress skips the output's qdisc (and packet taps)\n"
+		"  --table ID|none    kernel multicast routing table for outputs the kernel\n"
+		"                     can send unchanged (default 0: the main one); none: all\n"
+		"                     outputs through the workers\n"
+		"  --mfc-expire SEC   learned kernel entries expire when idle this long\n"
+		"                     (default %u)\n"
 		"  --group NAME       primary group that may change rules besides uid 0\n"
 		"  --port ID          NETLINK_USERSOCK port id, decimal or 0x hex\n"
 		"                     (default: $MCR_PORTID, else 0x%08x)\n"
@@ -65,7 +74,8 @@ static void usage(FILE *f)
 		"\n"
 		"SIGHUP reloads FILE (a bad file changes nothing); SIGINT and SIGTERM stop.\n"
 		"See mcrd(8) and mcr-nl(8).\n",
-		MCRD_WORKERS_MAX, RX_RING_MB_MAX, RX_RING_MB_DEFAULT, MCR_PORT_ID);
+		MCRD_WORKERS_MAX, RX_RING_MB_MAX, RX_RING_MB_DEFAULT, MFC_EXPIRE_DEFAULT,
+		MCR_PORT_ID);
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -128,6 +138,32 @@ static int parse_mb(const char *s, uint32_t *mb)
 	return 0;
 }
 
+static int parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!(s[0] >= '0' && s[0] <= '9'))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_table(struct mcrd_opts *o, const char *s)
+{
+	if (!strcmp(s, "none")) {
+		o->kernel_path = false;
+		return 0;
+	}
+	o->kernel_path = true;
+	/* the kernel takes ids below 10^9; 253 is the default table, like 0 */
+	return parse_uint(s, 0, 999999999, &o->table);
+}
+
 static int parse_fanout(const char *s, uint32_t *mode)
 {
 	for (uint32_t i = 0; i < sizeof(fanout_names) / sizeof(fanout_names[0]); i++) {
@@ -179,6 +215,8 @@ static int option_defaults(struct mcrd_opts *o)
 	o->port = MCR_PORT_ID;
 	o->egress = EGRESS_URING;
 	o->rx_ring_mb = RX_RING_MB_DEFAULT;
+	o->kernel_path = true;
+	o->mfc_expire_s = MFC_EXPIRE_DEFAULT;
 	if (env && parse_port(env, &o->port)) {
 		fprintf(stderr, "mcrd: MCR_PORTID=\"%s\" is not a port id\n", env);
 		return -EINVAL;
@@ -186,7 +224,17 @@ static int option_defaults(struct mcrd_opts *o)
 	return 0;
 }
 
-enum { OPT_WORKERS = 256, OPT_FANOUT, OPT_GROUP, OPT_PORT, OPT_EGRESS, OPT_RX_RING, OPT_BYPASS };
+enum {
+	OPT_WORKERS = 256,
+	OPT_FANOUT,
+	OPT_GROUP,
+	OPT_PORT,
+	OPT_EGRESS,
+	OPT_RX_RING,
+	OPT_BYPASS,
+	OPT_TABLE,
+	OPT_EXPIRE,
+};
 
 /* clang-format off */
 static const struct option long_opts[] = {
@@ -197,6 +245,8 @@ static const struct option long_opts[] = {
 	{ "egress", required_argument, NULL, OPT_EGRESS },
 	{ "rx-ring", required_argument, NULL, OPT_RX_RING },
 	{ "qdisc-bypass", no_argument, NULL, OPT_BYPASS },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "mfc-expire", required_argument, NULL, OPT_EXPIRE },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "syslog", no_argument, NULL, 'd' },
@@ -241,6 +291,14 @@ static int parse_opt(struct mcrd_opts *o, int c, const char **config)
 	case OPT_BYPASS:
 		o->qdisc_bypass = true;
 		return 0;
+	case OPT_TABLE:
+		return parse_table(o, optarg)
+			   ? bad_value("--table", optarg, "a table id (0-999999999) or none")
+			   : 0;
+	case OPT_EXPIRE:
+		return parse_uint(optarg, 1, MFC_EXPIRE_MAX, &o->mfc_expire_s)
+			   ? bad_value("--mfc-expire", optarg, "1-86400 (seconds)")
+			   : 0;
 	case OPT_GROUP:
 		return parse_group(o, optarg);
 	case OPT_PORT:
@@ -421,6 +479,8 @@ static int start(struct mcrd *d, struct rules *next)
 		snprintf(err, sizeof(err), "signalfd: %s", strerror(-ret));
 		return fatal(d, err);
 	}
+	if (kroute_init(d, d->opt.kernel_path, d->opt.table, d->opt.mfc_expire_s))
+		return fatal(d, "out of memory");
 	/* after signals_open: the workers inherit the blocked signal mask */
 	if (dp_init(d, err, sizeof(err)))
 		return fatal(d, err);
@@ -435,6 +495,7 @@ static int start(struct mcrd *d, struct rules *next)
 static void stop(struct mcrd *d, struct rules *next)
 {
 	dp_exit(d);
+	kroute_exit(d);
 	if (d->sigfd >= 0) {
 		loop_watch_del(&d->loop, &d->sig);
 		close(d->sigfd);
@@ -470,9 +531,10 @@ static int run(struct mcrd *d)
 				 "may take it first",
 				 d->opt.port);
 		log_info("mcrd %s on NETLINK_USERSOCK port 0x%08x: %zu rules, %u workers, "
-			 "fanout %s, egress %s",
+			 "fanout %s, egress %s, kernel path %s",
 			 MCR_VERSION, d->opt.port, d->rules.n, d->opt.workers,
-			 fanout_names[d->opt.fanout], egress_names[d->opt.egress]);
+			 fanout_names[d->opt.fanout], egress_names[d->opt.egress],
+			 kroute_state_text(d));
 		if (loop_run(&d->loop)) {
 			log_err("epoll_wait: %s", strerror(errno));
 			ret = 1;

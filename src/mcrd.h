@@ -36,6 +36,10 @@ struct mcrd_opts {
 	uint32_t egress;     /* enum egress_mode */
 	uint32_t rx_ring_mb; /* RX ring per worker per input, MiB */
 	bool qdisc_bypass;   /* egress sockets skip the qdisc */
+	/* the kernel path */
+	bool kernel_path;      /* --table none turns it off */
+	uint32_t table;        /* MRT_TABLE; 0 = the default table */
+	uint32_t mfc_expire_s; /* learned entries expire after this idle time */
 };
 
 /* The daemon counters of the stats set that are not read off the table. */
@@ -67,6 +71,7 @@ struct mcrd {
 	struct usersock us;
 	struct link_mon link;
 	struct dataplane *dp;
+	struct kroute *kr;
 	struct loop_watch sig;
 	int sigfd;
 	uint64_t start_ms; /* CLOCK_MONOTONIC at start, for uptime */
