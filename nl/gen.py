@@ -143,8 +143,8 @@ def attr_type(a):
         t += ", " + a["display-hint"]
     if t.startswith("nest"):
         t = "nest of `%s`" % a["nested-attributes"]
-        if a.get("multi-attr"):
-            t += ", repeated"
+    if a.get("multi-attr"):
+        t += ", repeated"
     return t
 
 

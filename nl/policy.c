@@ -287,6 +287,9 @@ static const char *const counters_names[] = {
 	[MCR_A_COUNTERS_DROP_NO_SRC] = "drop-no-src",
 	[MCR_A_COUNTERS_DROP_TX_RING_FULL] = "drop-tx-ring-full",
 	[MCR_A_COUNTERS_DROP_TX_ERROR] = "drop-tx-error",
+	[MCR_A_COUNTERS_KERNEL_PACKETS] = "kernel-packets",
+	[MCR_A_COUNTERS_KERNEL_BYTES] = "kernel-bytes",
+	[MCR_A_COUNTERS_KERNEL_WRONG_IF] = "kernel-wrong-if",
 };
 
 static const struct mcr_attr_policy counters_attrs[MCR_A_COUNTERS_MAX + 1] = {
@@ -299,6 +302,9 @@ static const struct mcr_attr_policy counters_attrs[MCR_A_COUNTERS_MAX + 1] = {
 	[MCR_A_COUNTERS_DROP_NO_SRC] = U64,
 	[MCR_A_COUNTERS_DROP_TX_RING_FULL] = U64,
 	[MCR_A_COUNTERS_DROP_TX_ERROR] = U64,
+	[MCR_A_COUNTERS_KERNEL_PACKETS] = U64,
+	[MCR_A_COUNTERS_KERNEL_BYTES] = U64,
+	[MCR_A_COUNTERS_KERNEL_WRONG_IF] = U64,
 };
 
 const struct mcr_policy mcr_counters_policy = {
@@ -316,6 +322,8 @@ static const char *const output_names[] = {
 	[MCR_A_OUTPUT_SRC_MODE] = "src-mode",
 	[MCR_A_OUTPUT_SRC] = "src",
 	[MCR_A_OUTPUT_STATS] = "stats",
+	[MCR_A_OUTPUT_PATH] = "path",
+	[MCR_A_OUTPUT_VIF] = "vif",
 };
 
 #define OUTPUT_REQ_ATTRS                                                       \
@@ -327,6 +335,8 @@ static const char *const output_names[] = {
 static const struct mcr_attr_policy output_attrs[MCR_A_OUTPUT_MAX + 1] = {
 	OUTPUT_REQ_ATTRS,
 	[MCR_A_OUTPUT_STATS] = NEST(mcr_counters_policy),
+	[MCR_A_OUTPUT_PATH] = U32R(0, MCR_OUTPUT_PATH_KERNEL),
+	[MCR_A_OUTPUT_VIF] = U32R(0, 31),
 };
 
 static const struct mcr_attr_policy output_req_attrs[MCR_A_OUTPUT_MAX + 1] = {
@@ -401,6 +411,8 @@ static const char *const daemon_names[] = {
 	[MCR_A_DAEMON_CONFIG] = "config",
 	[MCR_A_DAEMON_ADMIN_GID] = "admin-gid",
 	[MCR_A_DAEMON_UID] = "uid",
+	[MCR_A_DAEMON_MROUTE_STATE] = "mroute-state",
+	[MCR_A_DAEMON_MROUTE_TABLE] = "mroute-table",
 };
 
 static const struct mcr_attr_policy daemon_attrs[MCR_A_DAEMON_MAX + 1] = {
@@ -415,6 +427,8 @@ static const struct mcr_attr_policy daemon_attrs[MCR_A_DAEMON_MAX + 1] = {
 	[MCR_A_DAEMON_CONFIG] = { .kind = MCR_ATTR_STRING, .max_len = 4095 },
 	[MCR_A_DAEMON_ADMIN_GID] = U32,
 	[MCR_A_DAEMON_UID] = U32,
+	[MCR_A_DAEMON_MROUTE_STATE] = { .kind = MCR_ATTR_STRING, .max_len = 511 },
+	[MCR_A_DAEMON_MROUTE_TABLE] = U32,
 };
 
 const struct mcr_policy mcr_daemon_policy = {
@@ -523,6 +537,13 @@ static const char *const stats_names[] = {
 	[MCR_A_STATS_RELOADS] = "reloads",
 	[MCR_A_STATS_RELOAD_ERRORS] = "reload-errors",
 	[MCR_A_STATS_WORKER] = "worker",
+	[MCR_A_STATS_MROUTE_UPCALLS] = "mroute-upcalls",
+	[MCR_A_STATS_MROUTE_WRONG_VIF] = "mroute-wrong-vif",
+	[MCR_A_STATS_MROUTE_LEARNED] = "mroute-learned",
+	[MCR_A_STATS_MROUTE_STOPPED] = "mroute-stopped",
+	[MCR_A_STATS_MROUTE_EXPIRED] = "mroute-expired",
+	[MCR_A_STATS_MROUTE_MOVED] = "mroute-moved",
+	[MCR_A_STATS_MROUTE_ERRORS] = "mroute-errors",
 };
 
 static const struct mcr_attr_policy stats_attrs[MCR_A_STATS_MAX + 1] = {
@@ -545,6 +566,13 @@ static const struct mcr_attr_policy stats_attrs[MCR_A_STATS_MAX + 1] = {
 	[MCR_A_STATS_RELOADS] = U64,
 	[MCR_A_STATS_RELOAD_ERRORS] = U64,
 	[MCR_A_STATS_WORKER] = NEST_MULTI(mcr_worker_policy),
+	[MCR_A_STATS_MROUTE_UPCALLS] = U64,
+	[MCR_A_STATS_MROUTE_WRONG_VIF] = U64,
+	[MCR_A_STATS_MROUTE_LEARNED] = U64,
+	[MCR_A_STATS_MROUTE_STOPPED] = U64,
+	[MCR_A_STATS_MROUTE_EXPIRED] = U64,
+	[MCR_A_STATS_MROUTE_MOVED] = U64,
+	[MCR_A_STATS_MROUTE_ERRORS] = U64,
 };
 
 const struct mcr_policy mcr_stats_policy = {
@@ -552,4 +580,39 @@ const struct mcr_policy mcr_stats_policy = {
 	.maxattr = MCR_A_STATS_MAX,
 	.attrs = stats_attrs,
 	.names = stats_names,
+};
+
+static const char *const mroute_names[] = {
+	[MCR_A_MROUTE_PAD] = "pad",
+	[MCR_A_MROUTE_SRC] = "src",
+	[MCR_A_MROUTE_GROUP] = "group",
+	[MCR_A_MROUTE_IIF] = "iif",
+	[MCR_A_MROUTE_OIF] = "oif",
+	[MCR_A_MROUTE_RULE] = "rule",
+	[MCR_A_MROUTE_FLAGS] = "flags",
+	[MCR_A_MROUTE_IDLE_MS] = "idle-ms",
+	[MCR_A_MROUTE_PACKETS] = "packets",
+	[MCR_A_MROUTE_BYTES] = "bytes",
+	[MCR_A_MROUTE_WRONG_IF] = "wrong-if",
+};
+
+static const struct mcr_attr_policy mroute_attrs[MCR_A_MROUTE_MAX + 1] = {
+	[MCR_A_MROUTE_PAD] = PAD,
+	[MCR_A_MROUTE_SRC] = U32,
+	[MCR_A_MROUTE_GROUP] = U32,
+	[MCR_A_MROUTE_IIF] = IFNAME,
+	[MCR_A_MROUTE_OIF] = { .kind = MCR_ATTR_STRING, .multi = true, .max_len = MCR_IFNAME_MAX },
+	[MCR_A_MROUTE_RULE] = U32R(1, 0),
+	[MCR_A_MROUTE_FLAGS] = U32,
+	[MCR_A_MROUTE_IDLE_MS] = U64,
+	[MCR_A_MROUTE_PACKETS] = U64,
+	[MCR_A_MROUTE_BYTES] = U64,
+	[MCR_A_MROUTE_WRONG_IF] = U64,
+};
+
+const struct mcr_policy mcr_mroute_policy = {
+	.name = "mroute",
+	.maxattr = MCR_A_MROUTE_MAX,
+	.attrs = mroute_attrs,
+	.names = mroute_names,
 };

@@ -100,7 +100,8 @@ static inline unsigned int mcr_attr_type(const struct nlattr *a)
 }
 
 /* Policies of the mcr family (nl/mcr.yaml). The *_req variants are what a
- * request may carry: reply-only attributes (flags, stats) are unknown there. */
+ * request may carry: reply-only attributes (flags, stats, an output's path
+ * and vif) are unknown there. */
 extern const struct mcr_policy mcr_rule_policy;
 extern const struct mcr_policy mcr_rule_req_policy;
 extern const struct mcr_policy mcr_output_policy;
@@ -109,5 +110,6 @@ extern const struct mcr_policy mcr_counters_policy;
 extern const struct mcr_policy mcr_daemon_policy;
 extern const struct mcr_policy mcr_stats_policy;
 extern const struct mcr_policy mcr_worker_policy;
+extern const struct mcr_policy mcr_mroute_policy;
 
 #endif

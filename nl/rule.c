@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,8 +247,28 @@ int mcr_rule_validate(const struct mcr_rule *r, struct mcr_extack *ext)
 /* The drop attributes are numbered in enum mcr_drop order. */
 _Static_assert(MCR_A_COUNTERS_DROP_TX_ERROR - MCR_A_COUNTERS_DROP_TTL + 1 == MCR_DROP__MAX,
 	       "counters.drop-* and enum mcr_drop differ");
-_Static_assert(MCR_A_COUNTERS_DROP_TX_ERROR == MCR_A_COUNTERS_MAX,
-	       "a counters attribute after the drops needs its own case");
+_Static_assert((int)MCR_PATH_WORKER == (int)MCR_OUTPUT_PATH_WORKER &&
+		       (int)MCR_PATH_KERNEL == (int)MCR_OUTPUT_PATH_KERNEL,
+	       "enum mcr_path and the spec's output-path differ");
+
+/* Where each u64 of the counters set lives in struct mcr_counters. */
+static const size_t counter_off[MCR_A_COUNTERS_MAX + 1] = {
+	[MCR_A_COUNTERS_PACKETS] = offsetof(struct mcr_counters, packets),
+	[MCR_A_COUNTERS_BYTES] = offsetof(struct mcr_counters, bytes),
+#define DROP(a, e) [MCR_A_COUNTERS_DROP_##a] = offsetof(struct mcr_counters, drops[MCR_DROP_##e])
+	DROP(TTL, TTL),
+	DROP(TOO_BIG, TOO_BIG),
+	DROP(LINK_DOWN, LINK_DOWN),
+	DROP(NO_SRC, NO_SRC),
+	DROP(TX_RING_FULL, TX_RING_FULL),
+	DROP(TX_ERROR, TX_ERROR),
+#undef DROP
+	[MCR_A_COUNTERS_KERNEL_PACKETS] = offsetof(struct mcr_counters, kernel_packets),
+	[MCR_A_COUNTERS_KERNEL_BYTES] = offsetof(struct mcr_counters, kernel_bytes),
+	[MCR_A_COUNTERS_KERNEL_WRONG_IF] = offsetof(struct mcr_counters, kernel_wrong_if),
+};
+_Static_assert(MCR_A_COUNTERS_KERNEL_WRONG_IF == MCR_A_COUNTERS_MAX,
+	       "a counters attribute of the spec has no field");
 
 static void decode_counters(const struct nlattr *nest, struct mcr_counters *c)
 {
@@ -255,13 +276,13 @@ static void decode_counters(const struct nlattr *nest, struct mcr_counters *c)
 
 	mcr_attr_for_each(a, mcr_attr_data(nest), mcr_attr_len(nest)) {
 		unsigned int t = mcr_attr_type(a);
+		uint64_t v;
 
-		if (t == MCR_A_COUNTERS_PACKETS)
-			c->packets = mcr_attr_u64(a);
-		else if (t == MCR_A_COUNTERS_BYTES)
-			c->bytes = mcr_attr_u64(a);
-		else if (t >= MCR_A_COUNTERS_DROP_TTL && t <= MCR_A_COUNTERS_DROP_TX_ERROR)
-			c->drops[t - MCR_A_COUNTERS_DROP_TTL] = mcr_attr_u64(a);
+		/* pad has no field (its 0 in the table would be packets) */
+		if (t == MCR_A_COUNTERS_PAD || t > MCR_A_COUNTERS_MAX)
+			continue;
+		v = mcr_attr_u64(a);
+		memcpy((char *)c + counter_off[t], &v, sizeof(v));
 	}
 }
 
@@ -292,6 +313,12 @@ static void decode_output(const struct nlattr *nest, struct mcr_output *o)
 			break;
 		case MCR_A_OUTPUT_STATS:
 			decode_counters(a, &o->stats);
+			break;
+		case MCR_A_OUTPUT_PATH:
+			o->path = (uint8_t)mcr_attr_u32(a);
+			break;
+		case MCR_A_OUTPUT_VIF:
+			o->vif = (uint8_t)mcr_attr_u32(a);
 			break;
 		}
 	}
@@ -386,14 +413,39 @@ static size_t counters_size(unsigned int n)
 	return NLA_HDRLEN + n * (NLA_HDRLEN + NLA_HDRLEN + 8);
 }
 
+static bool output_on_kernel(const struct mcr_output *o)
+{
+	return o->path == MCR_PATH_KERNEL;
+}
+
+/* The rule's kernel counters go out when it has a kernel-path output, or
+ * counted something while it had one. */
+static bool rule_has_kernel(const struct mcr_rule *r)
+{
+	const struct mcr_counters *c = &r->stats;
+
+	for (unsigned int i = 0; i < r->n_outputs; i++)
+		if (output_on_kernel(&r->out[i]))
+			return true;
+	return c->kernel_packets || c->kernel_bytes || c->kernel_wrong_if;
+}
+
 size_t mcr_rule_put_size(const struct mcr_rule *r, unsigned int what)
 {
 	size_t out = NLA_HDRLEN + NLA_ALIGN(IFNAMSIZ) + 5 * (NLA_HDRLEN + 4);
 	size_t size = 5 * (NLA_HDRLEN + 4) + NLA_HDRLEN + NLA_ALIGN(IFNAMSIZ);
+	unsigned int kernel = 0;
 
+	for (unsigned int i = 0; i < r->n_outputs; i++)
+		kernel += output_on_kernel(&r->out[i]);
+	if (what & MCR_PUT_STATE) {
+		out += NLA_HDRLEN + 4;			 /* path */
+		size += kernel * (NLA_HDRLEN + 4); /* vif */
+	}
 	if (what & MCR_PUT_STATS) {
 		out += counters_size(2 + MCR_DROP__MAX);
-		size += counters_size(2);
+		size += counters_size(2 + 3);
+		size += kernel * counters_size(2); /* the VIF's counters, inside the nest */
 	}
 	return size + r->n_outputs * (NLA_HDRLEN + out);
 }
@@ -410,18 +462,32 @@ static void put_u64_aligned(struct nlmsghdr *nlh, uint16_t type, uint16_t pad,
 	mnl_attr_put_u64(nlh, type, v);
 }
 
-/* Drops only with @drops: a rule's are always 0, an output's always
- * sent, so that a reader can rely on matched = packets + drops. */
+/* What one counters nest carries besides packets and bytes. */
+enum {
+	COUNT_DROPS = 1 << 0,	  /* an output's: always, so matched = packets + drops */
+	COUNT_KERNEL = 1 << 1,	  /* kernel-packets and kernel-bytes */
+	COUNT_WRONG_IF = 1 << 2, /* kernel-wrong-if (rules only) */
+};
+
 static void put_counters(struct nlmsghdr *nlh, uint16_t type,
-			 const struct mcr_counters *c, bool drops)
+			 const struct mcr_counters *c, unsigned int what)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 
 	put_u64_aligned(nlh, MCR_A_COUNTERS_PACKETS, MCR_A_COUNTERS_PAD, c->packets);
 	put_u64_aligned(nlh, MCR_A_COUNTERS_BYTES, MCR_A_COUNTERS_PAD, c->bytes);
-	for (unsigned int i = 0; drops && i < MCR_DROP__MAX; i++)
+	for (unsigned int i = 0; (what & COUNT_DROPS) && i < MCR_DROP__MAX; i++)
 		put_u64_aligned(nlh, (uint16_t)(MCR_A_COUNTERS_DROP_TTL + i),
 				MCR_A_COUNTERS_PAD, c->drops[i]);
+	if (what & COUNT_KERNEL) {
+		put_u64_aligned(nlh, MCR_A_COUNTERS_KERNEL_PACKETS, MCR_A_COUNTERS_PAD,
+				c->kernel_packets);
+		put_u64_aligned(nlh, MCR_A_COUNTERS_KERNEL_BYTES, MCR_A_COUNTERS_PAD,
+				c->kernel_bytes);
+	}
+	if (what & COUNT_WRONG_IF)
+		put_u64_aligned(nlh, MCR_A_COUNTERS_KERNEL_WRONG_IF, MCR_A_COUNTERS_PAD,
+				c->kernel_wrong_if);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -442,7 +508,13 @@ static void put_output(struct nlmsghdr *nlh, const struct mcr_output *o,
 	if (o->src)
 		mnl_attr_put_u32(nlh, MCR_A_OUTPUT_SRC, o->src);
 	if (what & MCR_PUT_STATS)
-		put_counters(nlh, MCR_A_OUTPUT_STATS, &o->stats, true);
+		put_counters(nlh, MCR_A_OUTPUT_STATS, &o->stats,
+			     COUNT_DROPS | (output_on_kernel(o) ? COUNT_KERNEL : 0));
+	if (what & MCR_PUT_STATE) {
+		mnl_attr_put_u32(nlh, MCR_A_OUTPUT_PATH, o->path);
+		if (output_on_kernel(o))
+			mnl_attr_put_u32(nlh, MCR_A_OUTPUT_VIF, o->vif);
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -464,6 +536,7 @@ int mcr_rule_put(struct nlmsghdr *nlh, size_t buflen, const struct mcr_rule *r,
 	if (what & MCR_PUT_STATE)
 		mnl_attr_put_u32(nlh, MCR_A_RULE_FLAGS, r->flags);
 	if (what & MCR_PUT_STATS)
-		put_counters(nlh, MCR_A_RULE_STATS, &r->stats, false);
+		put_counters(nlh, MCR_A_RULE_STATS, &r->stats,
+			     rule_has_kernel(r) ? COUNT_KERNEL | COUNT_WRONG_IF : 0);
 	return 0;
 }

@@ -139,8 +139,10 @@ int mcr_rule_decode(const void *data, size_t len, const struct nlattr **tb,
 /* What mcr_rule_put writes. */
 enum {
 	MCR_PUT_REQUEST = 0,      /* input and outputs only, id when set */
-	MCR_PUT_STATE = 1 << 0,   /* flags */
-	MCR_PUT_STATS = 1 << 1,   /* rule and output counters (drops: outputs only) */
+	MCR_PUT_STATE = 1 << 0,   /* flags; each output's path, and vif on the kernel path */
+	/* rule and output counters (drops: outputs only; kernel counters on
+	 * kernel-path outputs, and on rules that have one or counted some) */
+	MCR_PUT_STATS = 1 << 1,
 };
 
 /*

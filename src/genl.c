@@ -676,6 +676,12 @@ static const struct genl_op mcr_ops[] = {
 		.policy = &mcr_daemon_policy,
 		.doit = genl_daemon_get,
 	},
+	{
+		.cmd = MCR_CMD_MROUTE_GET,
+		.name = "mroute-get",
+		.policy = &mcr_mroute_policy,
+		.dumpit = genl_mroute_dump,
+	},
 };
 
 const struct genl_family genl_mcr_family = {

@@ -173,7 +173,9 @@ struct genl_dump {
 	uint8_t version;
 	uint64_t gen; /* rule-table generation when it began */
 	bool intr;    /* the table changed since: NLM_F_DUMP_INTR */
-	uint32_t cursor, next;
+	/* 0 before the first item; otherwise the dump's key of the last item
+	 * sent (a rule id, a worker index + 1, an (S,G) pair) */
+	uint64_t cursor, next;
 	genl_fill_t fill;
 	/* rule-get filters: "" and 0 mean any */
 	char iif[IFNAMSIZ];
@@ -201,10 +203,15 @@ int genl_rule_flush(struct genl_req *req);
 int genl_stats_get(struct genl_req *req);
 int genl_stats_dump(struct genl_req *req);
 
+/* Appends a u64 attribute, after an empty @pad attribute when its payload
+ * would not be 8-byte aligned in memory (as the kernel's nla_put_64bit). */
+void genl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint16_t pad, uint64_t v);
+
 struct wstats;
 /* Appends the worker nest of worker @id: every counter of @ws, and the cpu
  * unless it is -1 (not pinned). */
 void genl_put_worker(struct nlmsghdr *nlh, unsigned int id, const struct wstats *ws, int cpu);
 int genl_daemon_get(struct genl_req *req);
+int genl_mroute_dump(struct genl_req *req);
 
 #endif

@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The daemon ops of the mcr family: stats-get (the counters of struct
- * mcrd_stats, the table's sizes and one nest per worker, as one do reply
- * or as a dump with a message per worker) and daemon-get (what mcrd is and
- * how it runs, which clients also use to learn the uid that replies must
- * come from).
+ * mcrd_stats and of the kernel path, the table's sizes and one nest per
+ * worker, as one do reply or as a dump with a message per worker) and
+ * daemon-get (what mcrd is and how it runs, the kernel path's state, and
+ * the uid that clients check replies against).
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
 #include "dataplane.h"
+#include "kroute.h"
 #include "mcrd.h"
 
-/* u64s get a pad attribute in front when needed, so their payload is
- * 8-byte aligned in memory (and so in the datagram, whose buffer is), as
- * the kernel's nla_put_64bit makes it. */
-static void put_u64(struct nlmsghdr *nlh, uint16_t type, uint16_t pad, uint64_t v)
+/* The payload is aligned in memory, and so in the datagram, whose buffer
+ * is 8-byte aligned. */
+void genl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint16_t pad, uint64_t v)
 {
 	if (((uintptr_t)mnl_nlmsg_get_payload_tail(nlh) + NLA_HDRLEN) % 8)
 		mnl_attr_put(nlh, pad, 0, NULL);
@@ -50,6 +51,22 @@ static const struct {
 	S(RELOADS, reloads),
 	S(RELOAD_ERRORS, reload_errors),
 #undef S
+};
+
+/* The kernel path's counters (kroute_get_stats). */
+static const struct {
+	uint16_t type;
+	size_t off;
+} kroute_u64[] = {
+#define K(a, f) { MCR_A_STATS_MROUTE_##a, offsetof(struct kroute_stats, f) }
+	K(UPCALLS, upcalls),
+	K(WRONG_VIF, wrong_vif),
+	K(LEARNED, learned),
+	K(STOPPED, stopped),
+	K(EXPIRED, expired),
+	K(MOVED, moved),
+	K(ERRORS, errors),
+#undef K
 };
 
 /* malformed is no field but the sum of the parse drops */
@@ -107,8 +124,12 @@ _Static_assert(MCR_A_WORKER_RX_DROP_BAD_SRC - MCR_A_WORKER_RX_DROP_TRUNCATED ==
 _Static_assert(MCR_A_WORKER_OUT_DROP_TX_ERROR - MCR_A_WORKER_OUT_DROP_TTL + 1 == MCR_DROP__MAX,
 	       "worker.out-drop-* and enum mcr_drop differ");
 
+_Static_assert(ARRAY_LEN(kroute_u64) == MCR_A_STATS_MAX - MCR_A_STATS_MROUTE_UPCALLS + 1,
+	       "a kernel-path counter of the spec is not reported");
+
 /* Bytes of the daemon counters, and of one worker nest, at most. */
-#define STATS_MAX_SIZE (ARRAY_LEN(stats_u64) * U64_MAX_SIZE + 2 * (NLA_HDRLEN + 4))
+#define STATS_MAX_SIZE \
+	((ARRAY_LEN(stats_u64) + ARRAY_LEN(kroute_u64)) * U64_MAX_SIZE + 2 * (NLA_HDRLEN + 4))
 #define WORKER_MAX_SIZE (NLA_HDRLEN + 2 * (NLA_HDRLEN + 4) + ARRAY_LEN(worker_u64) * U64_MAX_SIZE)
 #define MSG_HDR_SIZE (NLMSG_HDRLEN + GENL_HDRLEN)
 
@@ -120,12 +141,18 @@ static unsigned int n_workers(const struct mcrd *d)
 static void put_daemon_counters(struct nlmsghdr *nlh, const struct mcrd *d)
 {
 	const char *base = (const char *)&d->stats;
+	struct kroute_stats ks;
 
 	for (size_t i = 0; i < ARRAY_LEN(stats_u64); i++)
-		put_u64(nlh, stats_u64[i].type, MCR_A_STATS_PAD,
-			*(const uint64_t *)(base + stats_u64[i].off));
+		genl_put_u64(nlh, stats_u64[i].type, MCR_A_STATS_PAD,
+			     *(const uint64_t *)(base + stats_u64[i].off));
 	mnl_attr_put_u32(nlh, MCR_A_STATS_RULES, (uint32_t)d->rules.n);
 	mnl_attr_put_u32(nlh, MCR_A_STATS_RULES_PENDING, d->rules.n_pending);
+	kroute_get_stats(d, &ks);
+	base = (const char *)&ks;
+	for (size_t i = 0; i < ARRAY_LEN(kroute_u64); i++)
+		genl_put_u64(nlh, kroute_u64[i].type, MCR_A_STATS_PAD,
+			     *(const uint64_t *)(base + kroute_u64[i].off));
 }
 
 void genl_put_worker(struct nlmsghdr *nlh, unsigned int id, const struct wstats *ws, int cpu)
@@ -141,7 +168,7 @@ void genl_put_worker(struct nlmsghdr *nlh, unsigned int id, const struct wstats 
 		uint64_t v = off == WSTATS_MALFORMED ? wstats_malformed(ws)
 						     : *(const uint64_t *)(base + off);
 
-		put_u64(nlh, worker_u64[k].type, MCR_A_WORKER_PAD, v);
+		genl_put_u64(nlh, worker_u64[k].type, MCR_A_WORKER_PAD, v);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -215,6 +242,18 @@ int genl_stats_dump(struct genl_req *req)
 	return genl_dump_start(req, &tmpl);
 }
 
+/* How the kernel path stands: the sentence, cut to what the policy takes,
+ * and the table while it is ours. */
+static void put_mroute_state(struct nlmsghdr *nlh, const struct mcrd *d)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%s", kroute_state_text(d));
+	mnl_attr_put_strz(nlh, MCR_A_DAEMON_MROUTE_STATE, text);
+	if (kroute_state(d) == KROUTE_ON)
+		mnl_attr_put_u32(nlh, MCR_A_DAEMON_MROUTE_TABLE, d->opt.table);
+}
+
 int genl_daemon_get(struct genl_req *req)
 {
 	struct mcrd *d = req->d;
@@ -223,7 +262,7 @@ int genl_daemon_get(struct genl_req *req)
 
 	mnl_attr_put_strz(nlh, MCR_A_DAEMON_VERSION, MCR_VERSION);
 	mnl_attr_put_u32(nlh, MCR_A_DAEMON_PID, (uint32_t)d->pid);
-	put_u64(nlh, MCR_A_DAEMON_UPTIME_MS, MCR_A_DAEMON_PAD, d->genl.now_ms() - d->start_ms);
+	genl_put_u64(nlh, MCR_A_DAEMON_UPTIME_MS, MCR_A_DAEMON_PAD, d->genl.now_ms() - d->start_ms);
 	mnl_attr_put_u32(nlh, MCR_A_DAEMON_PORT_ID, d->opt.port);
 	mnl_attr_put_u32(nlh, MCR_A_DAEMON_WORKERS, d->opt.workers);
 	mnl_attr_put_u32(nlh, MCR_A_DAEMON_FANOUT, d->opt.fanout);
@@ -235,6 +274,7 @@ int genl_daemon_get(struct genl_req *req)
 	if (d->opt.has_admin_gid)
 		mnl_attr_put_u32(nlh, MCR_A_DAEMON_ADMIN_GID, (uint32_t)d->opt.admin_gid);
 	mnl_attr_put_u32(nlh, MCR_A_DAEMON_UID, (uint32_t)d->uid);
+	put_mroute_state(nlh, d);
 	genl_send(d, req->peer, nlh, nlh->nlmsg_len);
 	return 0;
 }

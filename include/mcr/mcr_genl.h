@@ -52,6 +52,26 @@ enum mcr_fanout {
 	MCR_FANOUT_LB,
 };
 
+/**
+ * enum mcr_output_path - Who sends the packets of an output.
+ * @MCR_OUTPUT_PATH_WORKER: A worker thread (the output rewrites the packet, or the kernel path is off or busy).
+ * @MCR_OUTPUT_PATH_KERNEL: The kernel's multicast routing table (an MFC entry with the output's interface as a VIF): the kernel would send the packet byte for byte as mcrd would.
+ */
+enum mcr_output_path {
+	MCR_OUTPUT_PATH_WORKER,
+	MCR_OUTPUT_PATH_KERNEL,
+};
+
+/**
+ * enum mcr_mroute_flags - What kind of kernel multicast routing entry mcrd installed.
+ * @MCR_MROUTE_FLAGS_LEARNED: Learned from a rule without a source, when the kernel reported the first packet of this source (IGMPMSG_NOCACHE); it expires when its counters stop moving.
+ * @MCR_MROUTE_FLAGS_STOP: No outputs: no rule forwards this (S,G) through the kernel, and the entry keeps the kernel from reporting it again. Expires when idle, as learned entries do.
+ */
+enum mcr_mroute_flags {
+	MCR_MROUTE_FLAGS_LEARNED = 1,
+	MCR_MROUTE_FLAGS_STOP = 2,
+};
+
 enum {
 	MCR_A_RULE_ID = 1,
 	MCR_A_RULE_IIF,
@@ -74,6 +94,8 @@ enum {
 	MCR_A_OUTPUT_SRC_MODE,
 	MCR_A_OUTPUT_SRC,
 	MCR_A_OUTPUT_STATS,
+	MCR_A_OUTPUT_PATH,
+	MCR_A_OUTPUT_VIF,
 
 	__MCR_A_OUTPUT_MAX,
 	MCR_A_OUTPUT_MAX = (__MCR_A_OUTPUT_MAX - 1)
@@ -89,6 +111,9 @@ enum {
 	MCR_A_COUNTERS_DROP_NO_SRC,
 	MCR_A_COUNTERS_DROP_TX_RING_FULL,
 	MCR_A_COUNTERS_DROP_TX_ERROR,
+	MCR_A_COUNTERS_KERNEL_PACKETS,
+	MCR_A_COUNTERS_KERNEL_BYTES,
+	MCR_A_COUNTERS_KERNEL_WRONG_IF,
 
 	__MCR_A_COUNTERS_MAX,
 	MCR_A_COUNTERS_MAX = (__MCR_A_COUNTERS_MAX - 1)
@@ -106,6 +131,8 @@ enum {
 	MCR_A_DAEMON_CONFIG,
 	MCR_A_DAEMON_ADMIN_GID,
 	MCR_A_DAEMON_UID,
+	MCR_A_DAEMON_MROUTE_STATE,
+	MCR_A_DAEMON_MROUTE_TABLE,
 
 	__MCR_A_DAEMON_MAX,
 	MCR_A_DAEMON_MAX = (__MCR_A_DAEMON_MAX - 1)
@@ -131,6 +158,13 @@ enum {
 	MCR_A_STATS_RELOADS,
 	MCR_A_STATS_RELOAD_ERRORS,
 	MCR_A_STATS_WORKER,
+	MCR_A_STATS_MROUTE_UPCALLS,
+	MCR_A_STATS_MROUTE_WRONG_VIF,
+	MCR_A_STATS_MROUTE_LEARNED,
+	MCR_A_STATS_MROUTE_STOPPED,
+	MCR_A_STATS_MROUTE_EXPIRED,
+	MCR_A_STATS_MROUTE_MOVED,
+	MCR_A_STATS_MROUTE_ERRORS,
 
 	__MCR_A_STATS_MAX,
 	MCR_A_STATS_MAX = (__MCR_A_STATS_MAX - 1)
@@ -176,6 +210,23 @@ enum {
 };
 
 enum {
+	MCR_A_MROUTE_PAD = 1,
+	MCR_A_MROUTE_SRC,
+	MCR_A_MROUTE_GROUP,
+	MCR_A_MROUTE_IIF,
+	MCR_A_MROUTE_OIF,
+	MCR_A_MROUTE_RULE,
+	MCR_A_MROUTE_FLAGS,
+	MCR_A_MROUTE_IDLE_MS,
+	MCR_A_MROUTE_PACKETS,
+	MCR_A_MROUTE_BYTES,
+	MCR_A_MROUTE_WRONG_IF,
+
+	__MCR_A_MROUTE_MAX,
+	MCR_A_MROUTE_MAX = (__MCR_A_MROUTE_MAX - 1)
+};
+
+enum {
 	MCR_CMD_RULE_NEW = 1,
 	MCR_CMD_RULE_DEL,
 	MCR_CMD_RULE_GET,
@@ -184,6 +235,7 @@ enum {
 	MCR_CMD_DAEMON_GET,
 	MCR_CMD_RULE_NEW_NTF,
 	MCR_CMD_RULE_DEL_NTF,
+	MCR_CMD_MROUTE_GET,
 
 	__MCR_CMD_MAX,
 	MCR_CMD_MAX = (__MCR_CMD_MAX - 1)

@@ -17,7 +17,7 @@ J=$(nl -j rule show)
 check_eq "three rules" 3 "$(echo "$J" | json 'len(j)')"
 check_eq "first rule" '{"id": 1, "iif": "a0", "group": "239.1.1.1", "port": 5001, "pending": false}' \
 	"$(echo "$J" | json '{k: j[0][k] for k in ("id","iif","group","port","pending")}')"
-check_eq "outputs" '[{"oif": "a1", "group": "239.9.9.9", "port": 5099, "ttl": null, "src": "ifaddr"}, {"oif": "b1", "group": "239.1.1.1", "port": 5001, "ttl": 9, "src": "ifaddr"}]' \
+check_eq "outputs" '[{"oif": "a1", "group": "239.9.9.9", "port": 5099, "ttl": null, "src": "ifaddr"}, {"oif": "b1", "group": "239.1.1.1", "port": 5001, "ttl": 9, "src": "keep"}]' \
 	"$(echo "$J" | json '[{k: o[k] for k in ("oif","group","port","ttl","src")} for o in j[0]["outputs"]]')"
 check_eq "any port is null" "None" "$(echo "$J" | json 'j[1]["port"] is None and "None"')"
 check_eq "src keep" "keep" "$(echo "$J" | json 'j[1]["outputs"][0]["src"]')"

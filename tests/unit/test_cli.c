@@ -386,7 +386,7 @@ static void test_prefixes_pick_the_first_in_table_order(void **state)
 		assert_int_equal(genl_cmd(&cmd), cases[i].genl);
 		cli_cmd_free(&cmd);
 	}
-	parse_ok("m", &cmd);
+	parse_ok("mo", &cmd);
 	assert_int_equal(cmd.act, CLI_ACT_MONITOR);
 	assert_null(cmd.nlh);
 	parse_ok("r h", &cmd);
@@ -395,6 +395,56 @@ static void test_prefixes_pick_the_first_in_table_order(void **state)
 	parse_ok("h", &cmd);
 	assert_int_equal(cmd.act, CLI_ACT_HELP);
 	assert_int_equal(cmd.help, CLI_HELP_MAIN);
+}
+
+static void test_mroute_show_is_an_mroute_dump(void **state)
+{
+	static const char *const texts[] = {"mroute", "mroute show", "mr s", "mr list", "mroute l"};
+	const struct nlattr *tb[MCR_A_MROUTE_MAX + 1];
+	struct mcr_extack ext = {0};
+	struct cli_cmd cmd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		parse_ok(texts[i], &cmd);
+		assert_int_equal(cmd.act, CLI_ACT_MROUTE);
+		assert_int_equal(genl_cmd(&cmd), MCR_CMD_MROUTE_GET);
+		assert_int_equal(cmd.nlh->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
+		/* no attributes: the daemon's dump takes none */
+		assert_int_equal(mnl_nlmsg_get_payload_len(cmd.nlh), GENL_HDRLEN);
+		assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload_offset(cmd.nlh, GENL_HDRLEN),
+						0, &mcr_mroute_policy, tb, &ext),
+				 0);
+		cli_cmd_free(&cmd);
+	}
+	parse_ok("mr h", &cmd);
+	assert_int_equal(cmd.act, CLI_ACT_HELP);
+	assert_int_equal(cmd.help, CLI_HELP_MROUTE);
+	parse_err("mroute show iif r0", "\"mroute show\" takes no argument, not \"iif\"");
+	parse_err("mroute flush", "command \"flush\" is unknown, try \"mcr-nl mroute help\"");
+}
+
+/* "m" is the start of mroute and of monitor: neither is guessed. */
+static void test_ambiguous_object_prefix_is_refused(void **state)
+{
+	struct cli_cmd cmd;
+
+	(void)state;
+	parse_err("m", "object \"m\" is ambiguous: mroute or monitor");
+	parse_err("m s", "object \"m\" is ambiguous: mroute or monitor");
+	run_err("m s", CLI_SYNTAX, "Error: object \"m\" is ambiguous: mroute or monitor.\n");
+	parse_ok("mon", &cmd);
+	assert_int_equal(cmd.act, CLI_ACT_MONITOR);
+	parse_ok("mr", &cmd);
+	assert_int_equal(cmd.act, CLI_ACT_MROUTE);
+	cli_cmd_free(&cmd);
+	/* the other objects keep their one-letter prefixes */
+	parse_ok("r", &cmd);
+	assert_int_equal(cmd.act, CLI_ACT_SHOW);
+	cli_cmd_free(&cmd);
+	parse_ok("d", &cmd);
+	assert_int_equal(cmd.act, CLI_ACT_DAEMON);
+	cli_cmd_free(&cmd);
 }
 
 static void test_unknown_object_and_command(void **state)
@@ -483,12 +533,22 @@ static void test_help_prints_grammar_and_exits_0(void **state)
 	free(err);
 	assert_int_equal(run("help", &out, &err), CLI_OK);
 	assert_non_null(strstr(err, "Usage: mcr-nl [ OPTIONS ] OBJECT { COMMAND | help }"));
-	assert_non_null(strstr(err, "OBJECT := { rule | stats | worker | daemon | monitor }"));
+	assert_non_null(
+	    strstr(err, "OBJECT := { rule | mroute | stats | worker | daemon | monitor }"));
 	free(out);
 	free(err);
 	/* no object: the usage, as an error */
 	assert_int_equal(run("", &out, &err), CLI_SYNTAX);
 	assert_non_null(strstr(err, "Usage: mcr-nl"));
+	free(out);
+	free(err);
+	assert_int_equal(run("mroute help", &out, &err), CLI_OK);
+	assert_non_null(strstr(err, "Usage: mcr-nl [ -s ] mroute [ { show | list } ]"));
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	assert_int_equal(run("rule help", &out, &err), CLI_OK);
+	assert_non_null(strstr(err, "output (path worker, or path kernel vif N"));
 	free(out);
 	free(err);
 	assert_int_equal(run("-V", &out, &err), CLI_OK);
@@ -843,6 +903,8 @@ int main(void)
 	    cmocka_unit_test(test_rule_without_verb_and_aliases_show),
 	    cmocka_unit_test(test_rule_flush_get_save),
 	    cmocka_unit_test(test_prefixes_pick_the_first_in_table_order),
+	    cmocka_unit_test(test_mroute_show_is_an_mroute_dump),
+	    cmocka_unit_test(test_ambiguous_object_prefix_is_refused),
 	    cmocka_unit_test(test_unknown_object_and_command),
 	    cmocka_unit_test(test_worker_and_stats_show_are_stats_dumps),
 	    cmocka_unit_test(test_monitor_count_and_timeout),

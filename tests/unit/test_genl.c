@@ -966,7 +966,7 @@ static void check_newfamily(const struct nlmsghdr *r)
 	assert_int_equal(mnl_attr_get_u32(tb[CTRL_ATTR_MAXATTR]), MCR_A_RULE_MAX);
 	mnl_attr_for_each_nested (a, tb[CTRL_ATTR_OPS])
 		ops++;
-	assert_int_equal(ops, 6);
+	assert_int_equal(ops, 7);
 	grp = mnl_attr_get_payload(tb[CTRL_ATTR_MCAST_GROUPS]);
 	mnl_attr_for_each_nested (a, grp) {
 		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
@@ -1209,6 +1209,78 @@ static void test_stats_do_refuses_what_only_a_dump_can_hold(void **state)
 	assert_int_equal(genl_cmd(first_msg(&c->f.out[0])), MCR_CMD_STATS_GET);
 }
 
+static void test_daemon_get_says_how_the_kernel_path_stands(void **state)
+{
+	struct ctx *c = *state;
+	unsigned char buf[64];
+	const struct nlmsghdr *r;
+	const struct nlattr *tb[MCR_A_DAEMON_MAX + 1];
+	struct mcr_extack ext = {0};
+
+	/* no kroute_init: the kernel path is off, and no table is named */
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, 0, MCR_CMD_DAEMON_GET));
+	r = first_msg(&c->f.out[0]);
+	assert_int_equal(mcr_attr_parse((const char *)mnl_nlmsg_get_payload(r) + GENL_HDRLEN,
+					r->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
+					&mcr_daemon_policy, tb, &ext),
+			 0);
+	assert_string_equal(mcr_attr_str(tb[MCR_A_DAEMON_MROUTE_STATE]), "off");
+	assert_null(tb[MCR_A_DAEMON_MROUTE_TABLE]);
+}
+
+static void test_stats_carry_the_kernel_path_counters(void **state)
+{
+	struct ctx *c = *state;
+	unsigned char buf[64];
+	const struct nlmsghdr *r;
+	const struct nlattr *tb[MCR_A_STATS_MAX + 1];
+	struct mcr_extack ext = {0};
+	const struct nlattr *a;
+
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, 0, MCR_CMD_STATS_GET));
+	r = first_msg(&c->f.out[0]);
+	assert_int_equal(mcr_attr_parse((const char *)mnl_nlmsg_get_payload(r) + GENL_HDRLEN,
+					r->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
+					&mcr_stats_policy, tb, &ext),
+			 0);
+	for (unsigned int t = MCR_A_STATS_MROUTE_UPCALLS; t <= MCR_A_STATS_MROUTE_ERRORS; t++) {
+		assert_non_null(tb[t]);
+		assert_int_equal(mcr_attr_u64(tb[t]), 0);
+	}
+	mnl_attr_for_each (a, r, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) >= MCR_A_STATS_MROUTE_UPCALLS)
+			assert_int_equal((uintptr_t)mnl_attr_get_payload(a) % 8, 0);
+}
+
+static void test_mroute_get_is_a_dump_anyone_may_run(void **state)
+{
+	struct ctx *c = *state;
+	unsigned char buf[64];
+	const struct nlmsghdr *nlh;
+	struct nlmsghdr *req;
+	struct ack k;
+
+	send_msg(c, req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK, MCR_CMD_MROUTE_GET));
+	k = get_ack(&c->f.out[0]);
+	assert_int_equal(k.error, -EOPNOTSUPP);
+	assert_string_equal(k.msg, "mroute-get needs NLM_F_DUMP");
+	/* no entries (the kernel path is off): NLMSG_DONE alone, for any uid */
+	req = req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK | NLM_F_DUMP, MCR_CMD_MROUTE_GET);
+	send_as(c, 65534, req, req->nlmsg_len);
+	assert_int_equal(c->f.n, 2);
+	nlh = first_msg(&c->f.out[1]);
+	assert_int_equal(nlh->nlmsg_type, NLMSG_DONE);
+	assert_int_equal(nlh->nlmsg_seq, c->seq);
+	assert_int_equal(c->f.out[1].len, NLMSG_HDRLEN + sizeof(int));
+	/* the dump takes no attributes */
+	req = req_start(c, buf, MCR_FAMILY_ID, NLM_F_DUMP, MCR_CMD_MROUTE_GET);
+	mnl_attr_put_u32(req, MCR_A_MROUTE_RULE, 1);
+	send_msg(c, req);
+	k = get_ack(&c->f.out[2]);
+	assert_int_equal(k.error, -EINVAL);
+	assert_string_equal(k.msg, "attribute mroute.rule is not valid in mroute-get dump");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1245,6 +1317,9 @@ int main(void)
 	    T(test_stats_worker_nest_carries_every_counter),
 	    T(test_stats_dump_has_a_message_per_worker),
 	    T(test_stats_do_refuses_what_only_a_dump_can_hold),
+	    T(test_daemon_get_says_how_the_kernel_path_stands),
+	    T(test_stats_carry_the_kernel_path_counters),
+	    T(test_mroute_get_is_a_dump_anyone_may_run),
 	    T(test_nlctrl_getfamily_by_name_and_id),
 	    T(test_nlctrl_unknown_family_is_enoent),
 	    T(test_nlctrl_dump_lists_one_family),

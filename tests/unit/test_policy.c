@@ -322,12 +322,14 @@ static void check_set(const struct mcr_policy *pol, const struct attr_id *ids, s
 
 #define C(a) { MCR_A_COUNTERS_##a, #a }
 #define W(a) { MCR_A_WORKER_##a, #a }
+#define M(a) { MCR_A_MROUTE_##a, #a }
 
 static void test_policy_names_every_counter_as_the_spec(void **state)
 {
 	static const struct attr_id counters[] = {
 		C(PAD), C(PACKETS), C(BYTES), C(DROP_TTL), C(DROP_TOO_BIG), C(DROP_LINK_DOWN),
-		C(DROP_NO_SRC), C(DROP_TX_RING_FULL), C(DROP_TX_ERROR),
+		C(DROP_NO_SRC), C(DROP_TX_RING_FULL), C(DROP_TX_ERROR), C(KERNEL_PACKETS),
+		C(KERNEL_BYTES), C(KERNEL_WRONG_IF),
 	};
 	static const struct attr_id worker[] = {
 		W(PAD), W(ID), W(CPU), W(PACKETS), W(BYTES), W(TX_PACKETS), W(TX_BYTES),
@@ -351,6 +353,111 @@ static void test_policy_names_every_counter_as_the_spec(void **state)
 }
 
 /* rx-drop-NAME, NAME as the parser counts it (src/packet.c). */
+#define S(a) { MCR_A_STATS_##a, #a }
+
+static void test_policy_names_the_mroute_set_as_the_spec(void **state)
+{
+	static const struct attr_id mroute[] = {
+		M(PAD), M(SRC), M(GROUP), M(IIF), M(OIF), M(RULE), M(FLAGS), M(IDLE_MS),
+		M(PACKETS), M(BYTES), M(WRONG_IF),
+	};
+	static const struct attr_id kernel_stats[] = {
+		S(MROUTE_UPCALLS), S(MROUTE_WRONG_VIF), S(MROUTE_LEARNED), S(MROUTE_STOPPED),
+		S(MROUTE_EXPIRED), S(MROUTE_MOVED), S(MROUTE_ERRORS),
+	};
+	char want[64];
+
+	(void)state;
+	check_set(&mcr_mroute_policy, mroute, sizeof(mroute) / sizeof(mroute[0]),
+		  MCR_A_MROUTE_IDLE_MS);
+	assert_true(mcr_mroute_policy.attrs[MCR_A_MROUTE_OIF].multi);
+	assert_int_equal(mcr_mroute_policy.attrs[MCR_A_MROUTE_OIF].kind, MCR_ATTR_STRING);
+	/* the kernel path's counters end the stats set */
+	assert_int_equal(MCR_A_STATS_MROUTE_ERRORS, MCR_A_STATS_MAX);
+	for (size_t i = 0; i < sizeof(kernel_stats) / sizeof(kernel_stats[0]); i++) {
+		spec_name(kernel_stats[i].id, want, sizeof(want));
+		assert_string_equal(mcr_attr_name(&mcr_stats_policy, kernel_stats[i].type), want);
+		assert_int_equal(mcr_stats_policy.attrs[kernel_stats[i].type].kind, MCR_ATTR_U64);
+	}
+	assert_string_equal(mcr_attr_name(&mcr_daemon_policy, MCR_A_DAEMON_MROUTE_STATE),
+			    "mroute-state");
+	assert_string_equal(mcr_attr_name(&mcr_daemon_policy, MCR_A_DAEMON_MROUTE_TABLE),
+			    "mroute-table");
+}
+
+/* An mroute-get message with two oifs, the second one @oif2. */
+static void put_mroute(struct msg *m, const char *oif2)
+{
+	msg_init(m);
+	mnl_attr_put_u32(m->nlh, MCR_A_MROUTE_SRC, inet_addr("10.0.0.1"));
+	mnl_attr_put_u32(m->nlh, MCR_A_MROUTE_GROUP, inet_addr("239.1.1.1"));
+	mnl_attr_put_strz(m->nlh, MCR_A_MROUTE_IIF, "eth0");
+	mnl_attr_put_strz(m->nlh, MCR_A_MROUTE_OIF, "eth1");
+	mnl_attr_put_strz(m->nlh, MCR_A_MROUTE_OIF, oif2);
+	mnl_attr_put_u32(m->nlh, MCR_A_MROUTE_RULE, 3);
+	mnl_attr_put_u64(m->nlh, MCR_A_MROUTE_PACKETS, 7);
+}
+
+static void test_policy_mroute_takes_repeated_oifs_and_checks_them(void **state)
+{
+	const struct nlattr *tb[MCR_A_MROUTE_MAX + 1];
+	struct mcr_extack ext = { 0 };
+	struct msg m;
+
+	(void)state;
+	put_mroute(&m, "eth2");
+	assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload(m.nlh),
+					mnl_nlmsg_get_payload_len(m.nlh), &mcr_mroute_policy, tb,
+					&ext),
+			 0);
+	assert_string_equal(mcr_attr_str(tb[MCR_A_MROUTE_OIF]), "eth1");
+	put_mroute(&m, "a-name-of-16-chr");
+	assert_int_equal(mcr_attr_parse(mnl_nlmsg_get_payload(m.nlh),
+					mnl_nlmsg_get_payload_len(m.nlh), &mcr_mroute_policy, tb,
+					&ext),
+			 -EINVAL);
+	assert_string_equal(ext.msg, "attribute mroute.oif is longer than 15 bytes");
+}
+
+/* An output nest with @type = @v inside a rule. */
+static int parse_output_u32(const struct mcr_policy *pol, uint16_t type, uint32_t v,
+			    struct mcr_extack *ext)
+{
+	const struct nlattr *tb[MCR_A_RULE_MAX + 1];
+	struct nlattr *n;
+	struct msg m;
+
+	msg_init(&m);
+	memset(ext, 0, sizeof(*ext));
+	n = mnl_attr_nest_start(m.nlh, MCR_A_RULE_OUTPUT);
+	mnl_attr_put_strz(m.nlh, MCR_A_OUTPUT_OIF, "eth1");
+	mnl_attr_put_u32(m.nlh, type, v);
+	mnl_attr_nest_end(m.nlh, n);
+	return mcr_attr_parse(mnl_nlmsg_get_payload(m.nlh), mnl_nlmsg_get_payload_len(m.nlh), pol,
+			      tb, ext);
+}
+
+static void test_policy_output_path_and_vif_are_reply_only(void **state)
+{
+	struct mcr_extack ext;
+
+	(void)state;
+	assert_int_equal(parse_output_u32(&mcr_rule_policy, MCR_A_OUTPUT_PATH,
+					  MCR_OUTPUT_PATH_KERNEL, &ext),
+			 0);
+	assert_int_equal(parse_output_u32(&mcr_rule_policy, MCR_A_OUTPUT_VIF, 31, &ext), 0);
+	assert_int_equal(parse_output_u32(&mcr_rule_policy, MCR_A_OUTPUT_PATH, 2, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute output.path value 2 is out of range 0-1");
+	assert_int_equal(parse_output_u32(&mcr_rule_policy, MCR_A_OUTPUT_VIF, 32, &ext), -EINVAL);
+	assert_string_equal(ext.msg, "attribute output.vif value 32 is out of range 0-31");
+	assert_int_equal(parse_output_u32(&mcr_rule_req_policy, MCR_A_OUTPUT_PATH, 0, &ext),
+			 -EINVAL);
+	assert_string_equal(ext.msg, "unknown attribute 8 in output");
+	assert_int_equal(parse_output_u32(&mcr_rule_req_policy, MCR_A_OUTPUT_VIF, 0, &ext),
+			 -EINVAL);
+	assert_string_equal(ext.msg, "unknown attribute 9 in output");
+}
+
 static void test_worker_rx_drops_follow_the_parser_names(void **state)
 {
 	char want[64];
@@ -388,6 +495,9 @@ int main(void)
 		cmocka_unit_test(test_extack_keeps_first_message),
 		cmocka_unit_test(test_policy_names_every_counter_as_the_spec),
 		cmocka_unit_test(test_worker_rx_drops_follow_the_parser_names),
+		cmocka_unit_test(test_policy_names_the_mroute_set_as_the_spec),
+		cmocka_unit_test(test_policy_mroute_takes_repeated_oifs_and_checks_them),
+		cmocka_unit_test(test_policy_output_path_and_vif_are_reply_only),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

@@ -245,8 +245,8 @@ static void test_rule_text_leaves_defaults_out(void **state)
 	x.o.details = 1;
 	print_rule(&x, false, false,
 		   "id 3 iif eth0 src 10.0.0.1 group 239.1.1.1 port 5001 pending\n"
-		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep\n"
-		   "\toif eth2 group 239.1.1.1 port 5001 src 192.0.2.1\n");
+		   "\toif eth1 group 239.9.9.9 port 5099 ttl 5 src keep path worker\n"
+		   "\toif eth2 group 239.1.1.1 port 5001 src 192.0.2.1 path worker\n");
 }
 
 static void test_rule_text_counters_and_drops(void **state)
@@ -282,19 +282,21 @@ static void test_rule_json_gives_effective_values(void **state)
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
 		   "\"port\":5001,\"pending\":true,\"active\":false,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
-		   "\"src\":\"keep\"},"
+		   "\"src\":\"keep\",\"path\":\"worker\",\"vif\":null},"
 		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
-		   "\"src\":\"192.0.2.1\"}]}]\n");
+		   "\"src\":\"192.0.2.1\",\"path\":\"worker\",\"vif\":null}]}]\n");
 	x.o.stats = 1;
 	print_rule(&x, true, false,
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
 		   "\"port\":5001,\"pending\":true,\"active\":false,\"packets\":10,\"bytes\":1000,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
-		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700,\"dropped\":4,\"drops\":{"
+		   "\"src\":\"keep\",\"path\":\"worker\",\"vif\":null,\"packets\":7,\"bytes\":700,"
+		   "\"dropped\":4,\"drops\":{"
 		   "\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
 		   "\"tx_error\":1}},"
 		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
-		   "\"src\":\"192.0.2.1\",\"packets\":0,\"bytes\":0,\"dropped\":0,\"drops\":{"
+		   "\"src\":\"192.0.2.1\",\"path\":\"worker\",\"vif\":null,\"packets\":0,\"bytes\":0,"
+		   "\"dropped\":0,\"drops\":{"
 		   "\"ttl\":0,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
 		   "\"tx_error\":0}}]}]\n");
 	/* -s -s changes only the text */
@@ -303,11 +305,13 @@ static void test_rule_json_gives_effective_values(void **state)
 		   "[{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\",\"group\":\"239.1.1.1\","
 		   "\"port\":5001,\"pending\":true,\"active\":false,\"packets\":10,\"bytes\":1000,\"outputs\":["
 		   "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
-		   "\"src\":\"keep\",\"packets\":7,\"bytes\":700,\"dropped\":4,\"drops\":{"
+		   "\"src\":\"keep\",\"path\":\"worker\",\"vif\":null,\"packets\":7,\"bytes\":700,"
+		   "\"dropped\":4,\"drops\":{"
 		   "\"ttl\":3,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
 		   "\"tx_error\":1}},"
 		   "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
-		   "\"src\":\"192.0.2.1\",\"packets\":0,\"bytes\":0,\"dropped\":0,\"drops\":{"
+		   "\"src\":\"192.0.2.1\",\"path\":\"worker\",\"vif\":null,\"packets\":0,\"bytes\":0,"
+		   "\"dropped\":0,\"drops\":{"
 		   "\"ttl\":0,\"too_big\":0,\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,"
 		   "\"tx_error\":0}}]}]\n");
 }
@@ -330,7 +334,8 @@ static void test_rule_json_any_port_is_null(void **state)
 	pr_end(&x.pr);
 	cap_check(&c, "{\"id\":1,\"iif\":\"a\\\"0\",\"group\":\"239.1.1.2\",\"port\":null,"
 		      "\"pending\":false,\"active\":false,\"outputs\":[{\"oif\":\"b\\\\1\",\"group\":\"239.1.1.2\","
-		      "\"port\":null,\"ttl\":null,\"src\":\"keep\"}]}\n");
+		      "\"port\":null,\"ttl\":null,\"src\":\"keep\",\"path\":\"worker\","
+		      "\"vif\":null}]}\n");
 	/* text never prints "port any" */
 	cap_open(&c, false, false);
 	x.pr = c.p;
@@ -362,10 +367,348 @@ static void test_monitor_line_is_one_line(void **state)
 	cap_check(&c, "{\"event\":\"new\",\"rule\":{\"id\":3,\"iif\":\"eth0\",\"src\":\"10.0.0.1\","
 		      "\"group\":\"239.1.1.1\",\"port\":5001,\"pending\":true,\"active\":false,\"outputs\":["
 		      "{\"oif\":\"eth1\",\"group\":\"239.9.9.9\",\"port\":5099,\"ttl\":5,"
-		      "\"src\":\"keep\"},"
+		      "\"src\":\"keep\",\"path\":\"worker\",\"vif\":null},"
 		      "{\"oif\":\"eth2\",\"group\":\"239.1.1.1\",\"port\":5001,\"ttl\":null,"
-		      "\"src\":\"192.0.2.1\"}]}}\n");
+		      "\"src\":\"192.0.2.1\",\"path\":\"worker\",\"vif\":null}]}}\n");
 	mcr_rule_free(r);
+}
+
+/* ---- rules with kernel-path outputs --------------------------------------------- */
+
+/* iif r0 group 239.1.1.1: oif r1 on the kernel path (VIF 1), oif r2 to
+ * another group through a worker. */
+static struct mcr_rule *kernel_rule(void)
+{
+	struct mcr_rule *r = mcr_rule_alloc(2);
+
+	r->id = 7;
+	snprintf(r->iif, sizeof(r->iif), "r0");
+	r->group = inet_addr("239.1.1.1");
+	r->flags = MCR_RULE_FLAGS_ACTIVE;
+	r->stats = (struct mcr_counters){.packets = 10, .bytes = 1000, .kernel_packets = 12,
+					 .kernel_bytes = 1200, .kernel_wrong_if = 2};
+	snprintf(r->out[0].oif, sizeof(r->out[0].oif), "r1");
+	r->out[0].src_mode = MCR_SRC_MODE_AUTO;
+	r->out[0].path = MCR_PATH_KERNEL;
+	r->out[0].vif = 1;
+	r->out[0].stats = (struct mcr_counters){.kernel_packets = 30, .kernel_bytes = 3000};
+	snprintf(r->out[1].oif, sizeof(r->out[1].oif), "r2");
+	r->out[1].group = inet_addr("239.2.2.2");
+	r->out[1].src_mode = MCR_SRC_MODE_AUTO;
+	r->out[1].stats = (struct mcr_counters){.packets = 9, .bytes = 900};
+	r->out[1].stats.drops[MCR_DROP_TTL] = 1;
+	return r;
+}
+
+static void print_kernel_rule(struct cli *x, bool json, const char *want)
+{
+	struct mcr_rule *r = kernel_rule();
+	struct capture c;
+
+	cap_open(&c, json, false);
+	x->pr = c.p;
+	cli_print_rule(x, r, NULL, NULL, false);
+	pr_end(&x->pr);
+	c.p = x->pr;
+	cap_check(&c, want);
+	mcr_rule_free(r);
+}
+
+static void test_rule_text_shows_the_path_with_d(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_kernel_rule(&x, false,
+			  "id 7 iif r0 group 239.1.1.1\n"
+			  "\toif r1\n"
+			  "\toif r2 group 239.2.2.2\n");
+	x.o.details = 1;
+	print_kernel_rule(&x, false,
+			  "id 7 iif r0 group 239.1.1.1 active\n"
+			  "\toif r1 group 239.1.1.1 src keep path kernel vif 1\n"
+			  "\toif r2 group 239.2.2.2 src ifaddr path worker\n");
+}
+
+static void test_rule_text_kernel_counters_with_s(void **state)
+{
+	struct cli x = {.o = {.stats = 1}};
+
+	(void)state;
+	print_kernel_rule(&x, false,
+			  "id 7 iif r0 group 239.1.1.1\n"
+			  "    packets 10 bytes 1000  kernel packets 12 bytes 1200 wrong-if 2\n"
+			  "\toif r1\n"
+			  "        vif-out packets 30 bytes 3000\n"
+			  "\toif r2 group 239.2.2.2\n"
+			  "        packets 9 bytes 900 dropped 1\n");
+	/* -s -s: drop reasons only where a worker sends */
+	x.o.stats = 2;
+	print_kernel_rule(&x, false,
+			  "id 7 iif r0 group 239.1.1.1\n"
+			  "    packets 10 bytes 1000  kernel packets 12 bytes 1200 wrong-if 2\n"
+			  "\toif r1\n"
+			  "        vif-out packets 30 bytes 3000\n"
+			  "\toif r2 group 239.2.2.2\n"
+			  "        packets 9 bytes 900 dropped 1\n"
+			  "        ttl 1\n");
+}
+
+static void test_rule_json_path_vif_and_kernel_counters(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_kernel_rule(&x, true,
+			  "{\"id\":7,\"iif\":\"r0\",\"group\":\"239.1.1.1\",\"port\":null,"
+			  "\"pending\":false,\"active\":true,\"outputs\":["
+			  "{\"oif\":\"r1\",\"group\":\"239.1.1.1\",\"port\":null,\"ttl\":null,"
+			  "\"src\":\"keep\",\"path\":\"kernel\",\"vif\":1},"
+			  "{\"oif\":\"r2\",\"group\":\"239.2.2.2\",\"port\":null,\"ttl\":null,"
+			  "\"src\":\"ifaddr\",\"path\":\"worker\",\"vif\":null}]}\n");
+	x.o.stats = 1;
+	print_kernel_rule(&x, true,
+			  "{\"id\":7,\"iif\":\"r0\",\"group\":\"239.1.1.1\",\"port\":null,"
+			  "\"pending\":false,\"active\":true,\"packets\":10,\"bytes\":1000,"
+			  "\"kernel\":{\"packets\":12,\"bytes\":1200,\"wrong_if\":2},\"outputs\":["
+			  "{\"oif\":\"r1\",\"group\":\"239.1.1.1\",\"port\":null,\"ttl\":null,"
+			  "\"src\":\"keep\",\"path\":\"kernel\",\"vif\":1,\"packets\":0,\"bytes\":0,"
+			  "\"dropped\":0,\"drops\":{\"ttl\":0,\"too_big\":0,\"link_down\":0,"
+			  "\"no_src\":0,\"tx_ring_full\":0,\"tx_error\":0},"
+			  "\"vif_out\":{\"packets\":30,\"bytes\":3000}},"
+			  "{\"oif\":\"r2\",\"group\":\"239.2.2.2\",\"port\":null,\"ttl\":null,"
+			  "\"src\":\"ifaddr\",\"path\":\"worker\",\"vif\":null,\"packets\":9,"
+			  "\"bytes\":900,\"dropped\":1,\"drops\":{\"ttl\":1,\"too_big\":0,"
+			  "\"link_down\":0,\"no_src\":0,\"tx_ring_full\":0,\"tx_error\":0}}]}\n");
+}
+
+/* A rule the workers alone serve has no "kernel" counters, even with -s. */
+static void test_rule_without_kernel_output_has_no_kernel_counters(void **state)
+{
+	struct mcr_rule *r = kernel_rule();
+	struct cli x = {.o = {.stats = 1}};
+	struct capture c;
+
+	(void)state;
+	r->out[0].path = MCR_PATH_WORKER;
+	r->stats.kernel_packets = r->stats.kernel_bytes = r->stats.kernel_wrong_if = 0;
+	cap_open(&c, false, false);
+	x.pr = c.p;
+	cli_print_rule(&x, r, NULL, NULL, false);
+	cap_check(&c, "id 7 iif r0 group 239.1.1.1\n"
+		      "    packets 10 bytes 1000\n"
+		      "\toif r1\n"
+		      "        packets 0 bytes 0 dropped 0\n"
+		      "\toif r2 group 239.2.2.2\n"
+		      "        packets 9 bytes 900 dropped 1\n");
+	mcr_rule_free(r);
+}
+
+/* ---- mroute show --------------------------------------------------------------- */
+
+struct mroute_sample {
+	const char *src, *group, *iif, *oif[3];
+	uint32_t rule, flags;
+	bool idle;
+	uint64_t idle_ms, packets, bytes, wrong_if;
+};
+
+/* An mroute-get message as mcrd builds it, through the decoder. */
+static void add_mroute(struct cli *x, struct cli_mroutes *l, const struct mroute_sample *m)
+{
+	static unsigned char buf[1024] __attribute__((aligned(8)));
+	struct cli_mroute_sink sink = {.x = x, .l = l};
+	struct nlmsghdr *nlh =
+	    genl_msg_start(buf, MCR_FAMILY_ID, NLM_F_MULTI, 1, 1, MCR_CMD_MROUTE_GET, 1);
+
+	mnl_attr_put_u32(nlh, MCR_A_MROUTE_SRC, inet_addr(m->src));
+	mnl_attr_put_u32(nlh, MCR_A_MROUTE_GROUP, inet_addr(m->group));
+	mnl_attr_put_strz(nlh, MCR_A_MROUTE_IIF, m->iif);
+	for (unsigned int i = 0; i < 3 && m->oif[i]; i++)
+		mnl_attr_put_strz(nlh, MCR_A_MROUTE_OIF, m->oif[i]);
+	if (m->rule)
+		mnl_attr_put_u32(nlh, MCR_A_MROUTE_RULE, m->rule);
+	mnl_attr_put_u32(nlh, MCR_A_MROUTE_FLAGS, m->flags);
+	if (m->idle)
+		genl_put_u64(nlh, MCR_A_MROUTE_IDLE_MS, MCR_A_MROUTE_PAD, m->idle_ms);
+	genl_put_u64(nlh, MCR_A_MROUTE_PACKETS, MCR_A_MROUTE_PAD, m->packets);
+	genl_put_u64(nlh, MCR_A_MROUTE_BYTES, MCR_A_MROUTE_PAD, m->bytes);
+	genl_put_u64(nlh, MCR_A_MROUTE_WRONG_IF, MCR_A_MROUTE_PAD, m->wrong_if);
+	assert_int_equal(cli_mroute_cb(nlh, &sink), MNL_CB_OK);
+}
+
+/* A rule's (S,G), a learned one and a stop entry. */
+static void sample_mroutes(struct cli *x, struct cli_mroutes *l)
+{
+	static const struct mroute_sample m[] = {
+	    {"10.1.0.1", "239.1.1.1", "r0", {"r1", "r2"}, 3, 0, false, 0, 12, 12345, 0},
+	    {"10.1.0.9", "239.1.1.1", "r0", {"r1"}, 4, MCR_MROUTE_FLAGS_LEARNED, true, 1250, 5,
+	     500, 1},
+	    {"10.1.0.2", "239.1.1.2", "r0", {NULL}, 0, MCR_MROUTE_FLAGS_STOP, true, 40, 1, 100, 0},
+	};
+
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		add_mroute(x, l, &m[i]);
+	assert_int_equal(l->n, 3);
+}
+
+static void print_mroutes(struct cli *x, bool json, const char *want)
+{
+	struct cli_mroutes l;
+	struct capture c;
+
+	sample_mroutes(x, &l);
+	cap_open(&c, json, false);
+	x->pr = c.p;
+	cli_print_mroutes(x, &l);
+	c.p = x->pr;
+	cap_check(&c, want);
+	cli_mroutes_free(&l);
+}
+
+static void test_mroute_text_reads_like_ip_mroute(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_mroutes(&x, false,
+		      "(10.1.0.1,239.1.1.1)             Iif: r0         Oifs: r1 r2  State: "
+		      "resolved  Rule: 3\n"
+		      "(10.1.0.9,239.1.1.1)             Iif: r0         Oifs: r1  State: resolved  "
+		      "Rule: 4  Learned\n"
+		      "(10.1.0.2,239.1.1.2)             Iif: r0          State: stop\n");
+	x.o.stats = 1;
+	print_mroutes(&x, false,
+		      "(10.1.0.1,239.1.1.1)             Iif: r0         Oifs: r1 r2  State: "
+		      "resolved  Rule: 3\n"
+		      "  12 packets, 12345 bytes, 0 arrived on wrong iif\n"
+		      "(10.1.0.9,239.1.1.1)             Iif: r0         Oifs: r1  State: resolved  "
+		      "Rule: 4  Learned\n"
+		      "  5 packets, 500 bytes, 1 arrived on wrong iif, idle 1.25s\n"
+		      "(10.1.0.2,239.1.1.2)             Iif: r0          State: stop\n"
+		      "  1 packets, 100 bytes, 0 arrived on wrong iif, idle 0.04s\n");
+}
+
+static void test_mroute_json_has_ip_keys_and_mcrd_ones(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_mroutes(&x, true,
+		      "[{\"src\":\"10.1.0.1\",\"dst\":\"239.1.1.1\",\"iif\":\"r0\","
+		      "\"multipath\":[{\"oif\":\"r1\"},{\"oif\":\"r2\"}],\"state\":\"resolved\","
+		      "\"rule\":3,\"learned\":false,\"stop\":false,\"idle_ms\":null},"
+		      "{\"src\":\"10.1.0.9\",\"dst\":\"239.1.1.1\",\"iif\":\"r0\","
+		      "\"multipath\":[{\"oif\":\"r1\"}],\"state\":\"resolved\",\"rule\":4,"
+		      "\"learned\":true,\"stop\":false,\"idle_ms\":1250},"
+		      "{\"src\":\"10.1.0.2\",\"dst\":\"239.1.1.2\",\"iif\":\"r0\","
+		      "\"multipath\":[],\"state\":\"stop\",\"rule\":null,\"learned\":false,"
+		      "\"stop\":true,\"idle_ms\":40}]\n");
+	x.o.stats = 1;
+	print_mroutes(&x, true,
+		      "[{\"src\":\"10.1.0.1\",\"dst\":\"239.1.1.1\",\"iif\":\"r0\","
+		      "\"multipath\":[{\"oif\":\"r1\"},{\"oif\":\"r2\"}],\"state\":\"resolved\","
+		      "\"rule\":3,\"learned\":false,\"stop\":false,\"idle_ms\":null,"
+		      "\"packets\":12,\"bytes\":12345,\"wrong_if\":0},"
+		      "{\"src\":\"10.1.0.9\",\"dst\":\"239.1.1.1\",\"iif\":\"r0\","
+		      "\"multipath\":[{\"oif\":\"r1\"}],\"state\":\"resolved\",\"rule\":4,"
+		      "\"learned\":true,\"stop\":false,\"idle_ms\":1250,"
+		      "\"packets\":5,\"bytes\":500,\"wrong_if\":1},"
+		      "{\"src\":\"10.1.0.2\",\"dst\":\"239.1.1.2\",\"iif\":\"r0\","
+		      "\"multipath\":[],\"state\":\"stop\",\"rule\":null,\"learned\":false,"
+		      "\"stop\":true,\"idle_ms\":40,\"packets\":1,\"bytes\":100,\"wrong_if\":0}]\n");
+}
+
+static void test_mroute_empty_table(void **state)
+{
+	struct cli_mroutes l = {0};
+	struct cli x = {0};
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, false, false);
+	x.pr = c.p;
+	cli_print_mroutes(&x, &l);
+	cap_check(&c, "");
+	cap_open(&c, true, false);
+	x.pr = c.p;
+	cli_print_mroutes(&x, &l);
+	cap_check(&c, "[]\n");
+}
+
+static void test_mroute_decoder_refuses_an_entry_without_key(void **state)
+{
+	static unsigned char buf[256] __attribute__((aligned(8)));
+	struct cli_mroutes l = {0};
+	struct cli x = {0};
+	struct cli_mroute_sink sink = {.x = &x, .l = &l};
+	struct nlmsghdr *nlh =
+	    genl_msg_start(buf, MCR_FAMILY_ID, NLM_F_MULTI, 1, 1, MCR_CMD_MROUTE_GET, 1);
+
+	(void)state;
+	mnl_attr_put_u32(nlh, MCR_A_MROUTE_GROUP, inet_addr("239.1.1.1"));
+	assert_int_equal(cli_mroute_cb(nlh, &sink), MNL_CB_ERROR);
+	assert_int_equal(errno, EPROTO);
+	assert_string_equal(x.detail, "an mroute entry without src, group or iif");
+	assert_int_equal(l.n, 0);
+	mnl_attr_put_u32(nlh, MCR_A_MROUTE_GROUP, inet_addr("239.1.1.1"));
+	assert_int_equal(cli_mroute_cb(nlh, &sink), MNL_CB_ERROR);
+	assert_string_equal(x.detail, "attribute mroute.group is given twice");
+	cli_mroutes_free(&l);
+}
+
+/* ---- daemon show ---------------------------------------------------------------- */
+
+static void print_daemon_msg(struct cli *x, bool json, const char *state, bool table,
+			     const char *want)
+{
+	static unsigned char buf[1024] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh =
+	    genl_msg_start(buf, MCR_FAMILY_ID, 0, 1, 1, MCR_CMD_DAEMON_GET, 1);
+	struct capture c;
+
+	mnl_attr_put_strz(nlh, MCR_A_DAEMON_VERSION, "0.1.0");
+	mnl_attr_put_u32(nlh, MCR_A_DAEMON_PID, 42);
+	genl_put_u64(nlh, MCR_A_DAEMON_UPTIME_MS, MCR_A_DAEMON_PAD, 61000);
+	mnl_attr_put_u32(nlh, MCR_A_DAEMON_PORT_ID, MCR_PORT_ID);
+	mnl_attr_put_u32(nlh, MCR_A_DAEMON_WORKERS, 2);
+	mnl_attr_put_u32(nlh, MCR_A_DAEMON_FANOUT, MCR_FANOUT_HASH);
+	mnl_attr_put_u32(nlh, MCR_A_DAEMON_RULES, 1);
+	mnl_attr_put_u32(nlh, MCR_A_DAEMON_UID, 0);
+	mnl_attr_put_strz(nlh, MCR_A_DAEMON_MROUTE_STATE, state);
+	if (table)
+		mnl_attr_put_u32(nlh, MCR_A_DAEMON_MROUTE_TABLE, 0);
+	cap_open(&c, json, false);
+	x->pr = c.p;
+	assert_int_equal(cli_daemon_cb(nlh, x), MNL_CB_OK);
+	c.p = x->pr;
+	cap_check(&c, want);
+}
+
+static void test_daemon_show_has_an_mroute_line(void **state)
+{
+	struct cli x = {0};
+
+	(void)state;
+	print_daemon_msg(&x, false, "on (table 0)", true,
+			 "mcrd 0.1.0 pid 42 uptime 1m1s port 0x5fc00000\n"
+			 "  rules 1 workers 2 fanout hash\n"
+			 "  mroute on (table 0)\n");
+	print_daemon_msg(&x, false, "busy: table 0 is held by pid 123 (smcrouted)", false,
+			 "mcrd 0.1.0 pid 42 uptime 1m1s port 0x5fc00000\n"
+			 "  rules 1 workers 2 fanout hash\n"
+			 "  mroute busy: table 0 is held by pid 123 (smcrouted)\n");
+	print_daemon_msg(&x, true, "on (table 0)", true,
+			 "{\"version\":\"0.1.0\",\"pid\":42,\"uptime_ms\":61000,"
+			 "\"port_id\":1606418432,\"rules\":1,\"workers\":2,\"fanout\":\"hash\","
+			 "\"admin_gid\":null,\"config\":null,\"uid\":0,"
+			 "\"mroute_state\":\"on (table 0)\",\"mroute_table\":0}\n");
+	print_daemon_msg(&x, true, "off", false,
+			 "{\"version\":\"0.1.0\",\"pid\":42,\"uptime_ms\":61000,"
+			 "\"port_id\":1606418432,\"rules\":1,\"workers\":2,\"fanout\":\"hash\","
+			 "\"admin_gid\":null,\"config\":null,\"uid\":0,"
+			 "\"mroute_state\":\"off\",\"mroute_table\":null}\n");
 }
 
 /* ---- the worker printer ------------------------------------------------------- */
@@ -473,6 +816,35 @@ static void test_worker_json_has_every_counter(void **state)
 		      "\"tx_ring_full\":0,\"tx_error\":0}}]\n");
 }
 
+static void test_stats_show_has_the_mroute_counters_on_a_line(void **state)
+{
+	static unsigned char buf[1024] __attribute__((aligned(8)));
+	struct cli x = {0};
+	struct cli_stats st = {0};
+	struct cli_stats_sink sink = {.x = &x, .st = &st};
+	struct nlmsghdr *nlh =
+	    genl_msg_start(buf, MCR_FAMILY_ID, NLM_F_MULTI, 1, 1, MCR_CMD_STATS_GET, 1);
+	struct capture c;
+
+	(void)state;
+	mnl_attr_put_u32(nlh, MCR_A_STATS_RULES, 2);
+	for (unsigned int t = MCR_A_STATS_MROUTE_UPCALLS; t <= MCR_A_STATS_MROUTE_ERRORS; t++)
+		genl_put_u64(nlh, (uint16_t)t, MCR_A_STATS_PAD, t - MCR_A_STATS_MROUTE_UPCALLS + 1);
+	assert_int_equal(cli_stats_cb(nlh, &sink), MNL_CB_OK);
+	cap_open(&c, false, false);
+	x.pr = c.p;
+	cli_print_stats(&x, &st);
+	cap_check(&c, "rules 2\n"
+		      "mroute upcalls 1 wrong-vif 2 learned 3 stopped 4 expired 5 moved 6 errors 7\n");
+	cap_open(&c, true, false);
+	x.pr = c.p;
+	cli_print_stats(&x, &st);
+	cap_check(&c, "{\"rules\":2,\"mroute_upcalls\":1,\"mroute_wrong_vif\":2,"
+		      "\"mroute_learned\":3,\"mroute_stopped\":4,\"mroute_expired\":5,"
+		      "\"mroute_moved\":6,\"mroute_errors\":7,\"workers\":[]}\n");
+	cli_stats_free(&st);
+}
+
 static void test_stats_show_keeps_one_line_per_worker(void **state)
 {
 	struct cli x = {.o = {.stats = 2}};
@@ -515,6 +887,16 @@ int main(void)
 	    cmocka_unit_test(test_rule_json_gives_effective_values),
 	    cmocka_unit_test(test_rule_json_any_port_is_null),
 	    cmocka_unit_test(test_monitor_line_is_one_line),
+	    cmocka_unit_test(test_rule_text_shows_the_path_with_d),
+	    cmocka_unit_test(test_rule_text_kernel_counters_with_s),
+	    cmocka_unit_test(test_rule_json_path_vif_and_kernel_counters),
+	    cmocka_unit_test(test_rule_without_kernel_output_has_no_kernel_counters),
+	    cmocka_unit_test(test_mroute_text_reads_like_ip_mroute),
+	    cmocka_unit_test(test_mroute_json_has_ip_keys_and_mcrd_ones),
+	    cmocka_unit_test(test_mroute_empty_table),
+	    cmocka_unit_test(test_mroute_decoder_refuses_an_entry_without_key),
+	    cmocka_unit_test(test_daemon_show_has_an_mroute_line),
+	    cmocka_unit_test(test_stats_show_has_the_mroute_counters_on_a_line),
 	    cmocka_unit_test(test_worker_text_shows_drops_with_s),
 	    cmocka_unit_test(test_worker_json_has_every_counter),
 	    cmocka_unit_test(test_stats_show_keeps_one_line_per_worker),

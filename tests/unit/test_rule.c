@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 
 #include "policy.h"
 #include "rule.h"
@@ -194,7 +195,8 @@ static unsigned int check_counters_alignment(const struct nlmsghdr *nlh)
 			if (mnl_attr_get_type(c) == MCR_A_COUNTERS_PAD)
 				continue;
 			assert_int_equal((uintptr_t)mnl_attr_get_payload(c) % 8, 0);
-			if (stats == a && mnl_attr_get_type(c) >= MCR_A_COUNTERS_DROP_TTL)
+			if (stats == a && mnl_attr_get_type(c) >= MCR_A_COUNTERS_DROP_TTL &&
+			    mnl_attr_get_type(c) <= MCR_A_COUNTERS_DROP_TX_ERROR)
 				rule_drops++;
 		}
 	}
@@ -252,6 +254,111 @@ static void test_rule_codec_rule_counters_carry_no_drops(void **state)
 	mcr_rule_free(r);
 }
 
+/* 64 outputs to 64 interfaces, the odd ones on the kernel path (VIF i / 2:
+ * 0 to 31), with kernel counters everywhere. */
+static struct mcr_rule *kernel_sample(void)
+{
+	struct mcr_rule *r = sample(MCR_MAX_OUTPUTS);
+
+	r->stats.kernel_packets = 5000;
+	r->stats.kernel_bytes = 1ULL << 41;
+	r->stats.kernel_wrong_if = 3;
+	for (unsigned int i = 0; i < r->n_outputs; i++) {
+		struct mcr_output *o = &r->out[i];
+
+		o->stats.kernel_packets = 100 + i;
+		o->stats.kernel_bytes = (1ULL << 34) + i;
+		o->stats.kernel_wrong_if = 9; /* not an output's counter */
+		if (i % 2) {
+			o->group = 0;
+			o->path = MCR_PATH_KERNEL;
+			o->vif = (uint8_t)(i / 2);
+		}
+	}
+	return r;
+}
+
+static void test_rule_codec_round_trip_keeps_path_vif_and_kernel_counters(void **state)
+{
+	static char buf[16384] __attribute__((aligned(8)));
+	struct mcr_rule *r = kernel_sample(), *back;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	back = round_trip(r, MCR_PUT_STATE | MCR_PUT_STATS, &mcr_rule_policy);
+	assert_int_equal(back->stats.kernel_packets, 5000);
+	assert_int_equal(back->stats.kernel_bytes, 1ULL << 41);
+	assert_int_equal(back->stats.kernel_wrong_if, 3);
+	for (unsigned int i = 0; i < r->n_outputs; i++) {
+		const struct mcr_output *o = &back->out[i];
+		bool kernel = i % 2;
+
+		assert_int_equal(o->path, kernel ? MCR_PATH_KERNEL : MCR_PATH_WORKER);
+		assert_int_equal(o->vif, kernel ? i / 2 : 0);
+		/* only a kernel output carries its VIF's counters */
+		assert_int_equal(o->stats.kernel_packets, kernel ? 100 + i : 0);
+		assert_int_equal(o->stats.kernel_bytes, kernel ? (1ULL << 34) + i : 0);
+		assert_int_equal(o->stats.kernel_wrong_if, 0);
+	}
+	mcr_rule_free(back);
+	/* the largest rule with kernel outputs still fits in a 16 KiB reply,
+	 * its u64s aligned, also 4 bytes into a datagram */
+	assert_true(NLMSG_HDRLEN + GENL_HDRLEN + mcr_rule_put_size(r, MCR_PUT_STATE | MCR_PUT_STATS) <=
+		    sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf + 4);
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf) - 4, r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
+	check_counters_alignment(nlh);
+	mcr_rule_free(r);
+}
+
+static void test_rule_codec_state_alone_carries_path_without_counters(void **state)
+{
+	struct mcr_rule *r = kernel_sample(), *back;
+
+	(void)state;
+	back = round_trip(r, MCR_PUT_STATE, &mcr_rule_policy);
+	assert_int_equal(back->out[3].path, MCR_PATH_KERNEL);
+	assert_int_equal(back->out[3].vif, 1);
+	assert_int_equal(back->out[3].stats.kernel_packets, 0);
+	assert_int_equal(back->stats.kernel_packets, 0);
+	mcr_rule_free(back);
+	/* counters alone: the path is not sent, so nothing says kernel */
+	back = round_trip(r, MCR_PUT_STATS, &mcr_rule_policy);
+	assert_int_equal(back->out[3].path, MCR_PATH_WORKER);
+	assert_int_equal(back->out[3].stats.kernel_packets, 103);
+	assert_int_equal(back->stats.kernel_wrong_if, 3);
+	mcr_rule_free(back);
+	mcr_rule_free(r);
+}
+
+/* A rule on the worker path alone, that never had a kernel output, sends
+ * no kernel counters; once it counted some, it keeps sending them. */
+static void test_rule_codec_kernel_counters_only_where_the_kernel_forwards(void **state)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	struct mcr_rule *r = sample(1);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	const struct nlattr *a, *c;
+	unsigned int kernel_attrs = 0;
+
+	(void)state;
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
+	mnl_attr_for_each(a, nlh, 0)
+		if (mnl_attr_get_type(a) == MCR_A_RULE_STATS)
+			mnl_attr_for_each_nested(c, a)
+				kernel_attrs += mnl_attr_get_type(c) >= MCR_A_COUNTERS_KERNEL_PACKETS;
+	assert_int_equal(kernel_attrs, 0);
+	r->stats.kernel_packets = 1;
+	nlh = mnl_nlmsg_put_header(buf);
+	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
+	mnl_attr_for_each(a, nlh, 0)
+		if (mnl_attr_get_type(a) == MCR_A_RULE_STATS)
+			mnl_attr_for_each_nested(c, a)
+				kernel_attrs += mnl_attr_get_type(c) >= MCR_A_COUNTERS_KERNEL_PACKETS;
+	assert_int_equal(kernel_attrs, 3);
+	mcr_rule_free(r);
+}
+
 static void test_rule_codec_request_omits_reply_attributes(void **state)
 {
 	struct mcr_rule *r = sample(2), *back;
@@ -259,10 +366,16 @@ static void test_rule_codec_request_omits_reply_attributes(void **state)
 	(void)state;
 	r->flags = MCR_RULE_FLAGS_PENDING;
 	r->stats.packets = 5;
+	r->stats.kernel_packets = 5;
+	r->out[1].path = MCR_PATH_KERNEL;
+	r->out[1].vif = 2;
 	/* a request encoding passes the strict request policy */
 	back = round_trip(r, MCR_PUT_REQUEST, &mcr_rule_req_policy);
 	assert_int_equal(back->flags, 0);
 	assert_int_equal(back->stats.packets, 0);
+	assert_int_equal(back->stats.kernel_packets, 0);
+	assert_int_equal(back->out[1].path, MCR_PATH_WORKER);
+	assert_int_equal(back->out[1].vif, 0);
 	assert_true(mcr_rule_same(r, back));
 	mcr_rule_free(back);
 	mcr_rule_free(r);
@@ -448,6 +561,9 @@ int main(void)
 		cmocka_unit_test(test_rule_codec_round_trip_keeps_everything),
 		cmocka_unit_test(test_rule_codec_round_trip_keeps_output_drops),
 		cmocka_unit_test(test_rule_codec_rule_counters_carry_no_drops),
+		cmocka_unit_test(test_rule_codec_round_trip_keeps_path_vif_and_kernel_counters),
+		cmocka_unit_test(test_rule_codec_state_alone_carries_path_without_counters),
+		cmocka_unit_test(test_rule_codec_kernel_counters_only_where_the_kernel_forwards),
 		cmocka_unit_test(test_rule_codec_request_omits_reply_attributes),
 		cmocka_unit_test(test_rule_put_refuses_small_buffer),
 		cmocka_unit_test(test_rule_decode_requires_oif),

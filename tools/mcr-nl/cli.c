@@ -20,7 +20,7 @@
 static const char usage_main[] =
     "Usage: mcr-nl [ OPTIONS ] OBJECT { COMMAND | help }\n"
     "       mcr-nl [ -force ] -batch FILE\n"
-    "where  OBJECT := { rule | stats | worker | daemon | monitor }\n"
+    "where  OBJECT := { rule | mroute | stats | worker | daemon | monitor }\n"
     "       OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -s[tatistics] |\n"
     "                    -d[etails] | -n[etns] NAME | -b[atch] FILE | -force |\n"
     "                    -h[elp] }\n";
@@ -29,7 +29,7 @@ static const char usage_rule[] =
     "Usage: mcr-nl rule { add | replace | change } RULE\n"
     "       mcr-nl rule { replace | change } id ID RULE\n"
     "       mcr-nl rule del { id ID | iif IFNAME [ src ADDR ] group GROUP [ port PORT ] }\n"
-    "       mcr-nl [ -s [ -s ] ] rule [ { show | list } ] [ iif IFNAME ] [ group GROUP ]\n"
+    "       mcr-nl [ -s [ -s ] ] [ -d ] rule [ { show | list } ] [ iif IFNAME ] [ group GROUP ]\n"
     "       mcr-nl rule flush [ iif IFNAME ] [ group GROUP ]\n"
     "       mcr-nl rule get id ID\n"
     "       mcr-nl rule save\n"
@@ -45,7 +45,12 @@ static const char usage_rule[] =
     "-s     := also packets and bytes of each rule (matched) and output (sent),\n"
     "          and the packets each output dropped\n"
     "-s -s  := also the drops by reason: ttl too-big link-down no-src tx-ring-full\n"
-    "          tx-error (those that are not 0)\n";
+    "          tx-error (those that are not 0)\n"
+    "-d     := also what rule show leaves out: defaults, active, and who sends each\n"
+    "          output (path worker, or path kernel vif N: the kernel forwards it)\n"
+    "With -s, outputs on the kernel path count what their interface's VIF sent\n"
+    "(vif-out, shared by every rule on it), and their rules what the kernel\n"
+    "forwarded for them (kernel packets bytes wrong-if).\n";
 
 static const char usage_daemon[] = "Usage: mcr-nl daemon [ show ]\n"
 				   "       mcr-nl daemon help\n";
@@ -61,12 +66,21 @@ static const char usage_worker[] =
 static const char usage_monitor[] = "Usage: mcr-nl monitor [ count N ] [ timeout SECONDS ]\n"
 				    "       mcr-nl monitor help\n";
 
+static const char usage_mroute[] =
+    "Usage: mcr-nl [ -s ] mroute [ { show | list } ]\n"
+    "       mcr-nl mroute help\n"
+    "Shows the entries mcrd installed in the kernel's multicast routing table for\n"
+    "the outputs the kernel forwards (State: stop: no rule forwards that (S,G)\n"
+    "through the kernel; Learned: from a rule without a source).\n"
+    "-s     := also the packets, bytes and wrong-interface arrivals of each entry\n";
+
 void cli_usage(FILE *f, enum cli_help which)
 {
 	static const char *const text[] = {
 	    [CLI_HELP_MAIN] = usage_main,     [CLI_HELP_RULE] = usage_rule,
 	    [CLI_HELP_DAEMON] = usage_daemon, [CLI_HELP_STATS] = usage_stats,
 	    [CLI_HELP_WORKER] = usage_worker, [CLI_HELP_MONITOR] = usage_monitor,
+	    [CLI_HELP_MROUTE] = usage_mroute,
 	};
 
 	fputs(text[which], f);
@@ -233,25 +247,49 @@ static const struct {
 	const char *name;
 	int (*parse)(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 } objects[] = {
-    {"rule", cli_rule_parse},	  {"stats", cli_stats_parse},	  {"worker", cli_worker_parse},
-    {"daemon", cli_daemon_parse}, {"monitor", cli_monitor_parse}, {"help", help_parse},
+    {"rule", cli_rule_parse},	  {"mroute", cli_mroute_parse}, {"stats", cli_stats_parse},
+    {"worker", cli_worker_parse}, {"daemon", cli_daemon_parse}, {"monitor", cli_monitor_parse},
+    {"help", help_parse},
 };
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 
+/* An object is named in full or by a prefix that only one object has:
+ * "m" could be mroute or monitor, "mr" and "mo" cannot. */
+static int match_object(const char *word, struct cli_err *e)
+{
+	char list[128] = "";
+	size_t off = 0;
+	int found = -1, n = 0;
+
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		if (!strcmp(word, objects[i].name))
+			return (int)i;
+		if (!mcr_matches(word, objects[i].name))
+			continue;
+		found = (int)i;
+		n++;
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? " or " : "",
+					objects[i].name);
+		if (off >= sizeof(list))
+			off = sizeof(list) - 1;
+	}
+	if (n == 1)
+		return found;
+	if (n > 1)
+		return cli_fail(e, "object \"%s\" is ambiguous: %s", word, list);
+	return cli_fail(e, "object \"%s\" is unknown, try \"mcr-nl help\"", word);
+}
+
 int cli_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e)
 {
-	const char *names[N_OBJECTS + 1];
 	int obj;
 
 	memset(cmd, 0, sizeof(*cmd));
 	if (argc < 1)
 		return cli_fail(e, "an OBJECT is needed, try \"mcr-nl help\"");
-	for (size_t i = 0; i < N_OBJECTS; i++)
-		names[i] = objects[i].name;
-	names[N_OBJECTS] = NULL;
-	obj = mcr_match_table(argv[0], names);
+	obj = match_object(argv[0], e);
 	if (obj < 0)
-		return cli_fail(e, "object \"%s\" is unknown, try \"mcr-nl help\"", argv[0]);
+		return -EINVAL;
 	return objects[obj].parse(argc - 1, argv + 1, cmd, e);
 }
 
@@ -268,7 +306,7 @@ int cli_run(struct cli *x, struct cli_cmd *cmd)
 	    [CLI_ACT_SHOW] = cli_rule_run,	 [CLI_ACT_GET] = cli_rule_run,
 	    [CLI_ACT_SAVE] = cli_rule_run,	 [CLI_ACT_DAEMON] = cli_daemon_run,
 	    [CLI_ACT_STATS] = cli_stats_run,	 [CLI_ACT_WORKER] = cli_worker_run,
-	    [CLI_ACT_MONITOR] = cli_monitor_run,
+	    [CLI_ACT_MONITOR] = cli_monitor_run, [CLI_ACT_MROUTE] = cli_mroute_run,
 	};
 
 	return run[cmd->act](x, cmd);

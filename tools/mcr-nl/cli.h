@@ -58,6 +58,7 @@ enum cli_act {
 	CLI_ACT_STATS,
 	CLI_ACT_WORKER,
 	CLI_ACT_MONITOR,
+	CLI_ACT_MROUTE, /* mroute show: an mroute-get dump, printed */
 };
 
 enum cli_help {
@@ -67,6 +68,7 @@ enum cli_help {
 	CLI_HELP_STATS,
 	CLI_HELP_WORKER,
 	CLI_HELP_MONITOR,
+	CLI_HELP_MROUTE,
 };
 
 struct cli_cmd {
@@ -108,6 +110,27 @@ struct cli_stats {
 	bool has[MCR_A_STATS_MAX + 1];
 	uint64_t v[MCR_A_STATS_MAX + 1];
 	struct cli_worker *w;
+	size_t n, cap;
+};
+
+/* The most output interfaces of one kernel entry (the kernel's MAXVIFS). */
+#define CLI_MROUTE_OIFS 32
+
+/* One kernel multicast routing entry of an mroute-get dump. */
+struct cli_mroute {
+	uint32_t src, group; /* network order */
+	char iif[IFNAMSIZ];
+	unsigned int n_oif;
+	char oif[CLI_MROUTE_OIFS][IFNAMSIZ];
+	uint32_t rule;	/* 0: a stop entry */
+	uint32_t flags; /* enum mcr_mroute_flags */
+	bool has_idle;
+	uint64_t idle_ms;
+	uint64_t packets, bytes, wrong_if;
+};
+
+struct cli_mroutes {
+	struct cli_mroute *v;
 	size_t n, cap;
 };
 
@@ -194,6 +217,9 @@ int cli_parse_show_only(int argc, char **argv, const char *obj, enum cli_act act
 			struct cli_err *e);
 int cli_daemon_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 int cli_daemon_run(struct cli *x, struct cli_cmd *cmd);
+/* mnl_cb_t: validates a daemon-get reply and prints it; data is the
+ * struct cli. -EPROTO with x->detail on failure. */
+int cli_daemon_cb(const struct nlmsghdr *nlh, void *data);
 /* "1h2m3s" */
 void cli_format_uptime(uint64_t ms, char *buf, size_t len);
 int cli_stats_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
@@ -217,6 +243,22 @@ int cli_worker_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err 
 int cli_worker_run(struct cli *x, struct cli_cmd *cmd);
 int cli_monitor_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
 int cli_monitor_run(struct cli *x, struct cli_cmd *cmd);
+
+/* ---- mroute.c ------------------------------------------------------------- */
+
+int cli_mroute_parse(int argc, char **argv, struct cli_cmd *cmd, struct cli_err *e);
+int cli_mroute_run(struct cli *x, struct cli_cmd *cmd);
+/* mnl_cb_t: validates one mroute-get message and appends the entry to
+ * (struct cli_mroute_sink *); -EPROTO with x->detail on failure. */
+struct cli_mroute_sink {
+	struct cli *x;
+	struct cli_mroutes *l;
+};
+int cli_mroute_cb(const struct nlmsghdr *nlh, void *data);
+void cli_mroutes_free(struct cli_mroutes *l);
+/* The entries, worded like "ip mroute show" (counters with -s), or a JSON
+ * array with ip -j mroute's keys and mcrd's own. */
+void cli_print_mroutes(struct cli *x, const struct cli_mroutes *l);
 
 /* ---- batch.c ------------------------------------------------------------- */
 

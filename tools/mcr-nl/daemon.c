@@ -77,6 +77,25 @@ static uint64_t u32_or_0(const struct nlattr *a)
 	return a ? mcr_attr_u32(a) : 0;
 }
 
+/* "  mroute on (table 0)": a line of its own, the sentence as mcrd says it. */
+static void print_mroute_state(struct cli *x, const struct nlattr **tb)
+{
+	struct printer *p = &x->pr;
+
+	if (tb[MCR_A_DAEMON_MROUTE_STATE]) {
+		pr_text(p, "\n ");
+		pr_string(p, PR_ANY, "mroute_state", " mroute %s",
+			  mcr_attr_str(tb[MCR_A_DAEMON_MROUTE_STATE]));
+	} else {
+		pr_null(p, PR_JSON, "mroute_state", "");
+	}
+	if (tb[MCR_A_DAEMON_MROUTE_TABLE])
+		pr_uint(p, PR_JSON, "mroute_table", NULL,
+			mcr_attr_u32(tb[MCR_A_DAEMON_MROUTE_TABLE]));
+	else
+		pr_null(p, PR_JSON, "mroute_table", "");
+}
+
 static void print_daemon(struct cli *x, const struct nlattr **tb)
 {
 	struct printer *p = &x->pr;
@@ -113,12 +132,13 @@ static void print_daemon(struct cli *x, const struct nlattr **tb)
 			mcr_attr_u32(tb[MCR_A_DAEMON_UID]));
 	else
 		pr_null(p, PR_JSON, "uid", "");
+	print_mroute_state(x, tb);
 	pr_text(p, "\n");
 	pr_close_object(p);
 	pr_end(p);
 }
 
-static int daemon_cb(const struct nlmsghdr *nlh, void *data)
+int cli_daemon_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MCR_A_DAEMON_MAX + 1];
 	struct mcr_extack ext = {0};
@@ -142,5 +162,5 @@ int cli_daemon_run(struct cli *x, struct cli_cmd *cmd)
 		cli_usage(x->err, CLI_HELP_DAEMON);
 		return CLI_OK;
 	}
-	return cli_talk(x, cmd->nlh, daemon_cb, x, NULL);
+	return cli_talk(x, cmd->nlh, cli_daemon_cb, x, NULL);
 }

@@ -285,12 +285,41 @@ static const char *src_text(const struct mcr_rule *r, const struct mcr_output *o
 	}
 }
 
-/* A rule's counters: the packets it matched. */
-static void print_counters(struct cli *x, const struct mcr_counters *c)
+static bool on_kernel(const struct mcr_output *o)
 {
-	pr_text(&x->pr, "\n    ");
-	pr_u64(&x->pr, PR_ANY, "packets", "packets %llu", (unsigned long long)c->packets);
-	pr_u64(&x->pr, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->bytes);
+	return o->path == MCR_PATH_KERNEL;
+}
+
+/* A rule the kernel forwards for, or did: the daemon then sends its
+ * kernel counters. */
+static bool rule_has_kernel(const struct mcr_rule *r)
+{
+	const struct mcr_counters *c = &r->stats;
+
+	for (unsigned int i = 0; i < r->n_outputs; i++)
+		if (on_kernel(&r->out[i]))
+			return true;
+	return c->kernel_packets || c->kernel_bytes || c->kernel_wrong_if;
+}
+
+/* A rule's counters: the packets it matched, and what the kernel
+ * forwarded for its (S,G) entries. */
+static void print_counters(struct cli *x, const struct mcr_rule *r)
+{
+	const struct mcr_counters *c = &r->stats;
+	struct printer *p = &x->pr;
+
+	pr_text(p, "\n    ");
+	pr_u64(p, PR_ANY, "packets", "packets %llu", (unsigned long long)c->packets);
+	pr_u64(p, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->bytes);
+	if (!rule_has_kernel(r))
+		return;
+	pr_open_object(p, "kernel");
+	pr_u64(p, PR_ANY, "packets", "  kernel packets %llu",
+	       (unsigned long long)c->kernel_packets);
+	pr_u64(p, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->kernel_bytes);
+	pr_u64(p, PR_ANY, "wrong_if", " wrong-if %llu", (unsigned long long)c->kernel_wrong_if);
+	pr_close_object(p);
 }
 
 /* "ttl", "too-big", ...: the counters attribute names without "drop-". */
@@ -302,8 +331,9 @@ static const char *drop_name(unsigned int i)
 }
 
 /* Like "ip -s -s": at level 2 a line of its own with the reasons that
- * happened ("ttl 3 too-big 1"); JSON always has every reason. */
-static void print_drops(struct cli *x, const struct mcr_counters *c)
+ * happened ("ttl 3 too-big 1"), unless @with_text is false; JSON always
+ * has every reason. */
+static void print_drops(struct cli *x, const struct mcr_counters *c, bool with_text)
 {
 	struct printer *p = &x->pr;
 	bool first = true;
@@ -311,7 +341,7 @@ static void print_drops(struct cli *x, const struct mcr_counters *c)
 
 	pr_open_object(p, "drops");
 	for (unsigned int i = 0; i < MCR_DROP__MAX; i++) {
-		bool text = c->drops[i] && x->o.stats > 1;
+		bool text = with_text && c->drops[i] && x->o.stats > 1;
 
 		if (text && first)
 			pr_text(p, "\n        ");
@@ -324,18 +354,28 @@ static void print_drops(struct cli *x, const struct mcr_counters *c)
 }
 
 /* An output's counters: what it sent, and what it dropped (matched =
- * packets + dropped). */
-static void print_output_counters(struct cli *x, const struct mcr_counters *c)
+ * packets + dropped). A kernel-path output shows instead what the VIF of
+ * its interface sent, for every rule on it; JSON has both. */
+static void print_output_counters(struct cli *x, const struct mcr_output *o)
 {
+	const struct mcr_counters *c = &o->stats;
+	enum pr_mode worker = on_kernel(o) ? PR_JSON : PR_ANY;
+	struct printer *p = &x->pr;
 	unsigned long long dropped = 0;
 
 	for (unsigned int i = 0; i < MCR_DROP__MAX; i++)
 		dropped += c->drops[i];
-	pr_text(&x->pr, "\n        ");
-	pr_u64(&x->pr, PR_ANY, "packets", "packets %llu", (unsigned long long)c->packets);
-	pr_u64(&x->pr, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->bytes);
-	pr_u64(&x->pr, PR_ANY, "dropped", " dropped %llu", dropped);
-	print_drops(x, c);
+	pr_text(p, "\n        ");
+	pr_u64(p, worker, "packets", "packets %llu", (unsigned long long)c->packets);
+	pr_u64(p, worker, "bytes", " bytes %llu", (unsigned long long)c->bytes);
+	pr_u64(p, worker, "dropped", " dropped %llu", dropped);
+	print_drops(x, c, !on_kernel(o));
+	if (!on_kernel(o))
+		return;
+	pr_open_object(p, "vif_out");
+	pr_u64(p, PR_ANY, "packets", "vif-out packets %llu", (unsigned long long)c->kernel_packets);
+	pr_u64(p, PR_ANY, "bytes", " bytes %llu", (unsigned long long)c->kernel_bytes);
+	pr_close_object(p);
 }
 
 /* Text leaves out what is default (group and port of the input, ifaddr,
@@ -363,8 +403,15 @@ static void print_output(struct cli *x, const struct mcr_rule *r, const struct m
 	/* JSON and -d: the effective source; text: what the rule says */
 	pr_string(p, o->src_mode != MCR_SRC_MODE_AUTO || all ? PR_ANY : PR_JSON, "src", " src %s",
 		  src_text(r, o, a));
+	/* always in JSON; in text with -d */
+	pr_string(p, all ? PR_ANY : PR_JSON, "path", " path %s",
+		  on_kernel(o) ? "kernel" : "worker");
+	if (on_kernel(o))
+		pr_uint(p, all ? PR_ANY : PR_JSON, "vif", " vif %u", o->vif);
+	else
+		pr_null(p, PR_JSON, "vif", "");
 	if (x->o.stats && !oneline)
-		print_output_counters(x, &o->stats);
+		print_output_counters(x, o);
 	pr_close_object(p);
 }
 
@@ -391,7 +438,7 @@ void cli_print_rule(struct cli *x, const struct mcr_rule *r, const char *key, co
 	pr_bool(p, x->o.details ? PR_ANY : PR_JSON, "active", " active",
 		r->flags & MCR_RULE_FLAGS_ACTIVE);
 	if (x->o.stats && !oneline)
-		print_counters(x, &r->stats);
+		print_counters(x, r);
 	pr_open_array(p, "outputs");
 	for (unsigned int i = 0; i < r->n_outputs; i++) {
 		pr_text(p, oneline ? " " : "\n\t");

@@ -172,6 +172,30 @@ static void print_worker_line(struct cli *x, const struct cli_worker *w)
 	pr_close_object(&x->pr);
 }
 
+/* "mroute upcalls 3 wrong-vif 0 learned 2 ...": the kernel path's counters
+ * on one line, named without their "mroute-"; JSON keys keep it. */
+static void print_mroute_line(struct cli *x, const struct cli_stats *st)
+{
+	const size_t cut = strlen("mroute-");
+	bool any = false;
+	char key[64], fmt[80];
+
+	for (unsigned int t = MCR_A_STATS_MROUTE_UPCALLS; t <= MCR_A_STATS_MROUTE_ERRORS; t++) {
+		const char *name = mcr_attr_name(&mcr_stats_policy, t);
+
+		if (!st->has[t])
+			continue;
+		if (!any)
+			pr_text(&x->pr, "mroute");
+		any = true;
+		pr_json_name(key, sizeof(key), name);
+		snprintf(fmt, sizeof(fmt), " %s %%llu", name + cut);
+		pr_u64(&x->pr, PR_ANY, key, fmt, (unsigned long long)st->v[t]);
+	}
+	if (any)
+		pr_text(&x->pr, "\n");
+}
+
 void cli_print_stats(struct cli *x, const struct cli_stats *st)
 {
 	bool first = true;
@@ -191,6 +215,7 @@ void cli_print_stats(struct cli *x, const struct cli_stats *st)
 		print_counter(x, &mcr_stats_policy, t, st->v[t], first);
 		first = false;
 	}
+	print_mroute_line(x, st);
 	pr_open_array(&x->pr, "workers");
 	for (size_t i = 0; i < st->n; i++)
 		print_worker_line(x, &st->w[i]);
