@@ -511,6 +511,9 @@ void mcgroup_exit(struct mcgroup_pool *p)
 	/* explicit leaves rather than close alone: counted, and the same path
 	 * as every other leave */
 	mcgroup_sync(p, NULL, 0);
+	free(p->ent);
+	p->ent = NULL;
+	p->n = p->cap = 0;
 	free(p->socks);
 	p->socks = NULL;
 	p->cap_socks = 0;
