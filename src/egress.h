@@ -75,6 +75,6 @@ bool egress_flush(struct egress *e, bool idle);
  * refer to a table the worker is about to leave. */
 void egress_drain(struct egress *e);
 
-#define EGRESS_IDLE_MS 200
+#define EGRESS_IDLE_MS 50
 
 #endif
