@@ -18,6 +18,15 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	exit 77
 fi
 
+# lib.sh's json helper, run by the system interpreter: "python3" may be a
+# pyenv shim that costs 0.2 s per start, and these tests poll with it.
+json() {
+	"$PY" -c 'import json,sys
+j = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(json.dumps(r) if isinstance(r, (dict, list)) or r is None or isinstance(r, bool) else r)' "$1"
+}
+
 GEN=$BUILD/mcr-gen
 SINK=$BUILD/mcr-sink
 PCAPCHECK=$TOP/tests/netns/pcapcheck.py
@@ -64,18 +73,26 @@ fwd_input_add() {
 	ip -n "$NS" link set "$in" up
 }
 
-# fwd_output_add [--no-addr]: the next output rK (10.K+1.0.1/24, no address
-# with --no-addr) and its sink namespace $NS-sK with s(K-1) (10.K+1.0.2/24).
+# fwd_output_add [--no-addr] [--down]: the next output rK (10.K+1.0.1/24, no
+# address with --no-addr; left down with --down, the sink side is up) and its
+# sink namespace $NS-sK with s(K-1) (10.K+1.0.2/24).
 fwd_output_add() {
-	local k=$((NOUT + 1)) sns
+	local k=$((NOUT + 1)) sns addr=yes up=yes
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--no-addr) addr=no ;;
+		--down) up=no ;;
+		esac
+		shift
+	done
 	sns=$(sink_ns "$k")
 	ns_add "$sns"
 	fwd_ns_quiet "$sns"
 	ip link add "r$k" netns "$NS" type veth peer name "$(sink_if "$k")" netns "$sns" || return 1
-	[ "${1:-}" = --no-addr ] || ip -n "$NS" addr add "10.$((k + 1)).0.1/24" dev "r$k"
+	[ $addr = no ] || ip -n "$NS" addr add "10.$((k + 1)).0.1/24" dev "r$k"
 	ip -n "$sns" addr add "10.$((k + 1)).0.2/24" dev "$(sink_if "$k")"
-	ip -n "$NS" link set "r$k" up
 	ip -n "$sns" link set "$(sink_if "$k")" up
+	[ $up = no ] || ip -n "$NS" link set "r$k" up
 	ip netns exec "$sns" sysctl -qw "net.ipv4.conf.$(sink_if "$k").rp_filter=0"
 	NOUT=$k
 }
@@ -87,7 +104,7 @@ sink_if() { echo "s$(($1 - 1))"; }
 fwd_mcrd() {
 	case " $* " in
 	*" --workers "*) mcrd_start "$@" ;;
-	*) mcrd_start --workers 1 "$@" ;;
+	*) mcrd_start "$@" --workers 1 ;;
 	esac
 }
 
@@ -111,7 +128,7 @@ fwd_wait_active() {
 	local ids="$*" i
 	for i in $(seq 100); do
 		if [ "$(nl -j rule show | json "all(r['active'] for r in j
-			if not '$ids' or str(r['id']) in '$ids'.split())")" = True ]; then
+			if not '$ids' or str(r['id']) in '$ids'.split())")" = true ]; then
 			pass_check
 			return 0
 		fi
@@ -138,7 +155,7 @@ fwd_wait_swaps() {
 	local i
 	for i in $(seq 100); do
 		if [ "$(fwd_wj "all(w['table_swaps'] > int(b) for w, b in zip(j, '$1'.split()))")" = \
-			True ]; then
+			true ]; then
 			return 0
 		fi
 		sleep 0.05
@@ -157,7 +174,7 @@ fwd_settle() {
 		cur=$rules$(nl -j worker show)
 		if [ "$cur" = "$prev" ] && [ "$(printf '%s' "$rules" |
 			json 'all(r["packets"] == o["packets"] + o["dropped"]
-				for r in j for o in r["outputs"])')" = True ]; then
+				for r in j for o in r["outputs"])')" = true ]; then
 			return 0
 		fi
 		prev=$cur
@@ -167,9 +184,14 @@ fwd_settle() {
 }
 
 # fwd_invariant [WHAT]: after fwd_settle, for every output of every rule:
-# matched == sent + dropped, and dropped is the sum of its reasons.
+# matched == sent + dropped, and dropped is the sum of its reasons; and every
+# output takes the worker path (these tests are about the workers: an output
+# the kernel could forward unchanged would take the kernel path instead).
 fwd_invariant() {
 	fwd_settle
+	check_eq "${1:-counters}: every output on the worker path" "[]" \
+		"$(nl -s -j rule show | json '[(r["id"], o["oif"], o.get("path")) for r in j
+			for o in r["outputs"] if o.get("path") != "worker"]')"
 	check_eq "${1:-counters}: matched == sent + dropped, per output" "[]" \
 		"$(nl -s -j rule show | json '[(r["id"], o["oif"], r["packets"], o["packets"], o["dropped"],
 			o["drops"]) for r in j for o in r["outputs"]
@@ -206,12 +228,12 @@ fwd_sink_wait() {
 	check_eq "sink $1 exit status" 0 $?
 }
 
-# fwd_gen NAME ARGS: mcr-gen out of g0 with TTL 8 (ARGS may set another),
-# JSON summary to $WORK/NAME.gen; checks it ran and failed no send.
+# fwd_gen NAME ARGS: mcr-gen out of g0 (or $GEN_IF) with TTL 8 (ARGS may set
+# another), JSON summary to $WORK/NAME.gen; checks it ran and failed no send.
 fwd_gen() {
 	local name=$1
 	shift
-	ip netns exec "$GNS" timeout 60 "$GEN" -i g0 -t 8 -j "$@" >"$WORK/$name.gen" 2>&1
+	ip netns exec "$GNS" timeout 60 "$GEN" -i "${GEN_IF:-g0}" -t 8 -j "$@" >"$WORK/$name.gen" 2>&1
 	check_eq "$name: generator exit status" 0 $?
 	check_eq "$name: generator failed sends" 0 "$(gj "$name" 'j["failed"]')"
 }
@@ -220,7 +242,7 @@ fwd_gen() {
 fwd_gen_bg() {
 	local name=$1
 	shift
-	ip netns exec "$GNS" timeout 60 "$GEN" -i g0 -t 8 -j "$@" >"$WORK/$name.gen" 2>&1 &
+	ip netns exec "$GNS" timeout 60 "$GEN" -i "${GEN_IF:-g0}" -t 8 -j "$@" >"$WORK/$name.gen" 2>&1 &
 	GEN_PID=$!
 	PIDS="$PIDS $GEN_PID"
 }
@@ -257,7 +279,7 @@ fwd_need_tcpdump() { command -v tcpdump >/dev/null || skip "needs tcpdump"; }
 fwd_cap_start() {
 	local name=$1 ns=$2 dev=$3 i pid
 	shift 3
-	ip netns exec "$ns" timeout 60 tcpdump -i "$dev" -n -U --immediate-mode -Z root \
+	ip netns exec "$ns" timeout 60 tcpdump -i "$dev" -n -U --immediate-mode -B 32768 -Z root \
 		-w "$WORK/$name.pcap" "${@:-udp}" 2>"$WORK/$name.cap.err" &
 	pid=$!
 	PIDS="$PIDS $pid"
@@ -272,7 +294,7 @@ fwd_cap_start() {
 }
 
 # fwd_cap_stop NAME [EXPECT]: waits (at most 3 s) until the capture holds
-# EXPECT frames, then stops it.
+# EXPECT frames, then stops it; checks tcpdump lost none itself.
 fwd_cap_stop() {
 	local name=$1 want=${2:-0} v="CAP_$1" i
 	for i in $(seq 60); do
@@ -281,6 +303,8 @@ fwd_cap_stop() {
 	done
 	kill -INT "${!v}" 2>/dev/null
 	wait "${!v}"
+	check_eq "capture $name: dropped by the kernel" 0 \
+		"$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$WORK/$name.cap.err")"
 }
 
 # fwd_pj NAME EXPR [--after T]: EXPR over pcapcheck.py's report of NAME.
@@ -294,7 +318,8 @@ fwd_mac() { ip -n "$NS" -o link show "$1" | sed -n 's/.*link\/ether \([0-9a-f:]*
 # ---- memberships ------------------------------------------------------------
 
 # fwd_igmp NETNS IFNAME: the groups IFNAME has joined, as /proc/net/igmp
-# of NETNS lists them (hex in host order there), dotted, sorted, one a line.
+# of NETNS lists them (the address word in hex, host byte order), dotted,
+# sorted, one a line.
 fwd_igmp() {
 	ip netns exec "$1" cat /proc/net/igmp | "$PY" -c '
 import socket, struct, sys
@@ -304,7 +329,7 @@ for line in sys.stdin.read().splitlines()[1:]:
     if line[:1].isdigit():
         dev = f[1]
     elif dev == sys.argv[1] and f:
-        out.append(socket.inet_ntoa(struct.pack("<I", int(f[0], 16))))
+        out.append(socket.inet_ntoa(struct.pack("=I", int(f[0], 16))))
 print("\n".join(sorted(out, key=socket.inet_aton)))' "$2"
 }
 

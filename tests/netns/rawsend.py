@@ -70,7 +70,9 @@ def build(kind, seq, smac, src, group, port):
     if kind == "short":
         return f[:30]
     if kind == "bad-len":
-        return f[:16] + struct.pack("!H", 2000) + f[18:]
+        # a total length past the frame's end, under a correct header checksum
+        h = f[14:16] + struct.pack("!H", 2000) + f[18:24] + b"\0\0" + f[26:34]
+        return f[:14] + h[:10] + struct.pack("!H", csum(h)) + h[12:] + f[34:]
     if kind == "udp-len":
         return f[:38] + struct.pack("!H", len(u) + 4) + f[40:]
     return f

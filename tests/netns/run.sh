@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 pass=0 fail=0 skip=0 failed=""
 for t in tests/netns/*.sh; do
-	case "$(basename "$t")" in lib.sh|run.sh) continue ;; esac
+	case "$(basename "$t")" in lib.sh|lib_*.sh|run.sh) continue ;; esac
 	if [ -n "${TESTS:-}" ] && ! echo " $TESTS " | grep -q " $(basename "$t" .sh) "; then
 		continue
 	fi
