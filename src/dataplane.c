@@ -404,7 +404,8 @@ static uint32_t source_of(const struct mcr_rule *r, const struct mcr_output *o,
 	}
 }
 
-static void fill_output(const struct build *b, struct fwd_table *t, const struct mcr_rule *r,
+/* Returns false when the output's interface is missing or unusable. */
+static bool fill_output(const struct build *b, struct fwd_table *t, const struct mcr_rule *r,
 			const struct mcr_output *o, uint32_t k)
 {
 	struct fwd_out *fo = &t->out[k];
@@ -417,7 +418,7 @@ static void fill_output(const struct build *b, struct fwd_table *t, const struct
 	fo->tx = usable(oi) ? tx_index(t, b, oi->ifindex) : FWD_NO_TX;
 	if (fo->tx == FWD_NO_TX || !oi->up) {
 		fo->drop = 1 + MCR_DROP_LINK_DOWN;
-		return;
+		return fo->tx != FWD_NO_TX;
 	}
 	fo->rw.daddr = t->okey[k].group;
 	fo->rw.dport = t->okey[k].port;
@@ -428,6 +429,7 @@ static void fill_output(const struct build *b, struct fwd_table *t, const struct
 	rewrite_out_prepare(&fo->rw);
 	if (mcr_output_src_mode(r, o) == MCR_SRC_MODE_IFADDR && !oi->addr)
 		fo->drop = 1 + MCR_DROP_NO_SRC;
+	return true;
 }
 
 static void fill_entries(struct build *b, struct fwd_table *t)
@@ -450,13 +452,14 @@ static void fill_entries(struct build *b, struct fwd_table *t)
 			.port = r->port,
 			.rule_id = r->id,
 			.first_out = no,
+			.complete = true,
 		};
 		/* a rule whose outputs all take the kernel path has none here:
 		 * the workers that see its packets leave them alone */
 		for (unsigned int j = 0; j < r->n_outputs; j++) {
 			if (!worker_output(b, r, j))
 				continue;
-			fill_output(b, t, r, &r->out[j], no++);
+			e->complete &= fill_output(b, t, r, &r->out[j], no++);
 			e->n_out++;
 		}
 	}
@@ -711,13 +714,15 @@ static bool all_kernel(const struct mcr_rule *r)
 void dp_rule_counters(const struct mcrd *d, const struct mcr_rule *r, struct mcr_rule *out)
 {
 	const struct dataplane *dp = d->dp;
+	const struct fwd_entry *e;
 
 	memcpy(out, r, mcr_rule_size(r->n_outputs));
 	out->flags &= ~(uint32_t)MCR_RULE_FLAGS_ACTIVE;
 	kroute_fill_rule(d, out);
 	if (!dp)
 		return;
-	if (dp->table && fwd_by_rule(dp->table, r->id) && min_ack(dp) >= dp->table->gen)
+	e = dp->table ? fwd_by_rule(dp->table, r->id) : NULL;
+	if (e && e->complete && min_ack(dp) >= dp->table->gen)
 		out->flags |= MCR_RULE_FLAGS_ACTIVE;
 	if (r->n_outputs && all_kernel(out))
 		out->flags |= MCR_RULE_FLAGS_ACTIVE; /* its entries are in the kernel */

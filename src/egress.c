@@ -125,6 +125,7 @@ static void complete(struct egress *e, const struct io_uring_cqe *cqe)
 
 	if (ud == TAG_EP) {
 		e->ep_armed = false;
+		e->rx_woken = true;
 		INC(e->st->wakeups, 1);
 	} else if (ud == TAG_EV) {
 		if (!(cqe->flags & IORING_CQE_F_MORE))
@@ -350,7 +351,7 @@ bool egress_flush(struct egress *e, bool idle)
 {
 	bool sent = flush_touched(e) || io_uring_sq_ready(&e->ring) > 0;
 
-	e->woken = false;
+	e->woken = e->rx_woken = false;
 	if (idle)
 		arm_polls(e);
 	if (sent)

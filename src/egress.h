@@ -42,7 +42,8 @@ struct egress {
 	size_t arena_len, used;
 	unsigned int inflight; /* SQEs submitted whose CQE was not seen */
 	bool ep_armed, ev_armed;
-	bool woken; /* the eventfd fired since the last egress_flush */
+	bool woken;    /* the eventfd fired in the last egress_flush */
+	bool rx_woken; /* the RX poll fired in the last egress_flush */
 	struct tx_sock *touched;
 };
 

@@ -56,6 +56,7 @@ struct fwd_entry {
 	uint32_t src;	/* network order; 0 = any */
 	uint16_t port;	/* host order; 0 = any */
 	uint16_t n_out;
+	bool complete;	/* every worker output's interface exists (the rule is active) */
 	uint32_t rule_id;
 	uint32_t first_out; /* its outputs are out[first_out .. + n_out) */
 	uint32_t next;	    /* hash chain: entry index + 1, 0 ends */

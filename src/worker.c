@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -120,19 +121,40 @@ static void read_block(struct worker *w, const struct fwd_table *t, int ifindex,
 	r->cur = r->cur + 1 == r->n_blocks ? 0 : r->cur + 1;
 }
 
-/* One turn over every input; true when a ring still has a block ready. */
-static bool rx_pass(struct worker *w, const struct fwd_table *t)
+/* One turn over every input; true when a ring still has a block ready.
+ * *read counts the blocks read. */
+static bool rx_pass(struct worker *w, const struct fwd_table *t, unsigned int *read)
 {
 	bool more = false;
 
+	*read = 0;
 	for (unsigned int i = 0; i < t->n_rx; i++) {
 		struct rx_ring *r = &t->rx[i]->ring[w->id];
+		int b;
 
-		for (int b = 0; b < BLOCKS_PER_PASS && block_ready(r); b++)
+		for (b = 0; b < BLOCKS_PER_PASS && block_ready(r); b++)
 			read_block(w, t, t->rx[i]->ifindex, r);
+		*read += (unsigned int)b;
 		more |= block_ready(r);
 	}
 	return more;
+}
+
+/*
+ * The RX poll fired but no ring had a block: a socket has an error pending
+ * (the kernel sets ENETDOWN when its interface goes down, or when it is
+ * bound to one that is down), which keeps it readable until someone reads
+ * SO_ERROR. Reading it here is off the packet path: only a wake-up without
+ * work gets this far.
+ */
+static void clear_errors(const struct worker *w, const struct fwd_table *t)
+{
+	for (unsigned int i = 0; i < t->n_rx; i++) {
+		int err;
+		socklen_t len = sizeof(err);
+
+		getsockopt(t->rx[i]->ring[w->id].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	}
 }
 
 static void pin(const struct worker *w)
@@ -172,8 +194,13 @@ static void run(struct worker *w)
 			INC(w->st.table_swaps, 1);
 			__atomic_store_n(&w->ack, gen, __ATOMIC_RELEASE);
 		}
-		if (cur)
-			more = rx_pass(w, cur);
+		if (cur) {
+			unsigned int read;
+
+			more = rx_pass(w, cur, &read);
+			if (!read && w->eg.rx_woken)
+				clear_errors(w, cur);
+		}
 		egress_flush(&w->eg, !more);
 	}
 	egress_drain(&w->eg);

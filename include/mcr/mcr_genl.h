@@ -33,7 +33,7 @@ enum mcr_src_mode {
 /**
  * enum mcr_rule_flags - State of a rule, as reported by the daemon.
  * @MCR_RULE_FLAGS_PENDING: An interface the rule names does not exist (yet).
- * @MCR_RULE_FLAGS_ACTIVE: The rule forwards: it is in the forwarding table that every worker has taken up (its input interface exists and its sockets are open). Clear right after a change until the workers moved to the new table, a few milliseconds.
+ * @MCR_RULE_FLAGS_ACTIVE: The rule forwards on every output: each output the workers send is in the forwarding table that every worker has taken up, with its interface's socket open, and each kernel-path output is in the kernel's table. Clear while an interface it names is missing, and right after a change until the workers moved to the new table (a few milliseconds). An interface that exists but is down keeps it set; its packets count as link-down drops.
  */
 enum mcr_rule_flags {
 	MCR_RULE_FLAGS_PENDING = 1,
