@@ -6,8 +6,9 @@
 #
 # mcrd runs in relay-ns; rules are added, replaced and removed with
 # mcr-nl, shown as text and JSON with their counters, and watched by
-# mcr-nl monitor. (The data plane that moves the packets arrives with the
-# workers; until then the demo shows the control plane.)
+# mcr-nl monitor. mcr-gen sends numbered streams from gen-ns, mcr-sink
+# counts them in sink-ns: one stream rewritten by the workers, one fanned
+# out to two interfaces, one forwarded unchanged by the kernel (MFC).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=$TOP/build
@@ -15,11 +16,12 @@ B=$TOP/build
 P=$$
 GEN=mcr-demo-gen-$P RELAY=mcr-demo-relay-$P SINK=mcr-demo-sink-$P
 WORK=$(mktemp -d /tmp/mcr-demo.XXXXXX)
-MCRD_PID= MON_PID=
+MCRD_PID= MON_PID= SINK_PID=
 
 cleanup() {
 	trap - EXIT INT TERM
 	[ -n "$MON_PID" ] && kill "$MON_PID" 2>/dev/null
+	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
 	if [ -n "$MCRD_PID" ]; then
 		kill "$MCRD_PID" 2>/dev/null
 		wait "$MCRD_PID" 2>/dev/null
@@ -75,9 +77,42 @@ run nl rule add iif r0 src 10.1.0.2 group 239.3.3.3 oif r2 src keep
 run nl rule add iif r9 group 239.4.4.4 oif r1
 echo "(r9 does not exist yet: the rule is kept as pending)"
 
-step "show the rules (text, then JSON with counters)"
-run nl rule show
+step "show the rules (text, then JSON with counters; -d: which path each output takes)"
+run nl -d rule show
 run nl -s -j -p rule show
+
+step "traffic: 3 streams of 20,000 packets from $GEN, counted in $SINK"
+for _ in $(seq 100); do
+	[ "$(nl -j rule show | python3 -c 'import json,sys; print(sum(r["active"] for r in json.load(sys.stdin)))')" = 3 ] && break
+	sleep 0.05
+done
+rm -f "$WORK/ready1" "$WORK/ready2"
+ip netns exec "$SINK" timeout 30 "$B/mcr-sink" -i s1 --ready-file "$WORK/ready1" -c 40000 --idle 1 \
+	239.9.9.9:5099 239.2.2.2:6000 >"$WORK/sink1.txt" 2>&1 &
+SINK_PID=$!
+ip netns exec "$SINK" timeout 30 "$B/mcr-sink" -i s2 --ready-file "$WORK/ready2" -c 40000 --idle 1 \
+	239.8.8.8:6001 239.3.3.3:7000 >"$WORK/sink2.txt" 2>&1 &
+SINK2_PID=$!
+for _ in $(seq 100); do [ -e "$WORK/ready1" ] && [ -e "$WORK/ready2" ] && break; sleep 0.05; done
+run ip netns exec "$GEN" "$B/mcr-gen" -i g0 -t 8 -r 30k -c 60000 \
+	239.1.1.1:5001 239.2.2.2:6000 239.3.3.3:7000
+wait "$SINK_PID" "$SINK2_PID"; SINK_PID=
+echo "-- $SINK on s1 (239.1.1.1:5001 rewritten to 239.9.9.9:5099; 239.2.2.2:6000 unchanged):"
+cat "$WORK/sink1.txt"
+echo "-- $SINK on s2 (239.2.2.2:6000 as 239.8.8.8:6001 TTL 16; 239.3.3.3 by the kernel):"
+cat "$WORK/sink2.txt"
+
+# a send counts when it completes: give the last batch its moment (bounded)
+for _ in $(seq 20); do
+	[ "$(nl -s -j rule show | python3 -c 'import json,sys
+print(all(r["packets"] == o["packets"] + o["dropped"] for r in json.load(sys.stdin)
+	for o in r["outputs"] if o["path"] == "worker" and not r["pending"]))')" = True ] && break
+	sleep 0.05
+done
+step "the counters: per rule, per output, per worker, per kernel entry"
+run nl -s rule show
+run nl -s worker show
+run nl -s mroute show
 
 step "mistakes get clear errors and change nothing"
 run nl rule add iif r0 group 239.1.1.1 port 5001 oif r2 ; echo "exit $?"
