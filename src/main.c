@@ -22,7 +22,7 @@
 #include "port.h"
 
 #define ERRLEN 512
-#define RX_RING_MB_DEFAULT 32u
+#define RX_RING_MB_DEFAULT 64u
 #define RX_RING_MB_MAX 1024u
 #define MFC_EXPIRE_DEFAULT 60u
 #define MFC_EXPIRE_MAX 86400u
@@ -56,7 +56,7 @@ static void usage(FILE *f)
 		"  -n, --dry-run      check FILE, print \"FILE: N rules OK\" and exit\n"
 		"  --workers N        worker threads, 1-%d (default: the online CPUs)\n"
 		"  --fanout MODE      how workers share an input: hash (default), cpu, lb\n"
-		"  --egress MODE      how workers send: uring (default), mmsg, ring\n"
+		"  --egress MODE      how workers send: ring (default), uring, mmsg\n"
 		"  --rx-ring MB       receive ring per worker per input, 1-%u MiB (default %u)\n"
 		"  --qdisc-bypass     egress skips the output's qdisc (and packet taps)\n"
 		"  --table ID|none    kernel multicast routing table for outputs the kernel\n"
@@ -213,7 +213,7 @@ static int option_defaults(struct mcrd_opts *o)
 	o->fanout = MCR_FANOUT_HASH;
 	o->workers = cpus < 1 ? 1 : cpus > MCRD_WORKERS_MAX ? MCRD_WORKERS_MAX : (unsigned int)cpus;
 	o->port = MCR_PORT_ID;
-	o->egress = EGRESS_URING;
+	o->egress = EGRESS_RING; /* the fastest here: docs/performance.md */
 	o->rx_ring_mb = RX_RING_MB_DEFAULT;
 	o->kernel_path = true;
 	o->mfc_expire_s = MFC_EXPIRE_DEFAULT;

@@ -29,8 +29,10 @@ const char *const egress_names[EGRESS__MAX] = {
 /* Egress sockets get this much send buffer, so that a burst for one output
  * is not refused while veth or the qdisc catch up. */
 #define TX_SNDBUF (4u << 20)
-/* Slots of a TX ring (EGRESS_RING). */
+/* Slots of a TX ring (EGRESS_RING): 4096, fewer for jumbo frames, so that
+ * a ring stays within 8 MiB. */
 #define TX_RING_FRAMES 4096u
+#define TX_RING_BYTES (8u << 20)
 
 static int sockopt(int fd, int level, int name, const void *v, socklen_t len)
 {
@@ -384,13 +386,15 @@ static int tx_ring_map(struct tx_sock *s, uint32_t frame_cap)
 	int v = TPACKET_V2, one = 1, ret;
 	uint32_t fsz = pow2_at_least(TPACKET2_HDRLEN + sizeof(struct virtio_net_hdr) + frame_cap);
 	struct tpacket_req req;
+	uint32_t frames;
 
 	if (fsz < 2048)
 		fsz = 2048;
+	frames = TX_RING_BYTES / fsz < TX_RING_FRAMES ? TX_RING_BYTES / fsz : TX_RING_FRAMES;
 	req.tp_frame_size = fsz;
 	req.tp_block_size = fsz < 65536 ? 65536 : fsz;
-	req.tp_frame_nr = TX_RING_FRAMES;
-	req.tp_block_nr = TX_RING_FRAMES / (req.tp_block_size / fsz);
+	req.tp_frame_nr = frames;
+	req.tp_block_nr = frames / (req.tp_block_size / fsz);
 	ret = sockopt(s->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v));
 	if (!ret)
 		ret = sockopt(s->fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one));
@@ -403,7 +407,7 @@ static int tx_ring_map(struct tx_sock *s, uint32_t frame_cap)
 	if (ret)
 		return ret;
 	s->frame_size = fsz;
-	s->n_frames = TX_RING_FRAMES;
+	s->n_frames = frames;
 	s->map_len = (size_t)req.tp_block_size * req.tp_block_nr;
 	s->map = mmap(NULL, s->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
 	if (s->map == MAP_FAILED) {

@@ -1,16 +1,19 @@
 #!/bin/bash
-# Forwarding: offered, delivered, lost and relay CPU per packet for three
+# Forwarding: offered, delivered, lost and relay CPU per packet for four
 # relays side by side on one veth chain and the same offered loads:
 #   gen-ns g0 10.81.1.1 -- r0 10.81.1.2 relay-ns r1 10.81.2.1 -- s0 10.81.2.2 sink-ns
 #   mcr     mcrd (pinned), one rule per stream 239.1.0.N:5001 -> 239.9.0.N:5099
+#           (the worker path)
+#   mcrk    mcrd, one rule per stream without rewrite: mcr's kernel path
+#           (an MFC entry per rule), to compare with smcroute's
 #   socat   one socat per stream, the same rewrite, recv/send per packet
 #   kernel  the kernel's multicast forwarding (MFC routes from smcrouted),
 #           no rewrite: the sink joins the input groups
 # mcr-gen sends from gen-ns (pinned), mcr-sink counts in sink-ns. Writes
 # docs/perf/forward.csv and docs/perf/forward.png and prints Markdown tables.
 #
-# Knobs (environment): BUILD (binaries; default build), RELAYS ("mcr socat
-# kernel"), RATES (pps, 0 = unpaced; "50000 100000 200000 400000 0"), SIZES
+# Knobs (environment): BUILD (binaries; default build), RELAYS ("mcr mcrk
+# socat kernel"), RATES (pps, 0 = unpaced; "50000 100000 200000 400000 0"), SIZES
 # ("1024 64"), STREAMS ("1 100"), SECONDS (traffic per paced point, 2.5),
 # UNPACED_COUNT (packets of an unpaced point, 600000), MCRD_OPTS (extra mcrd
 # options, e.g. "--workers 1"), GEN_CPU (0), RELAY_CPU (1), SINK_CPU (unset:
@@ -39,7 +42,7 @@ PY=/usr/bin/python3
 # environment this process was started with
 SECS=$(tr '\0' '\n' </proc/$$/environ | sed -n 's/^SECONDS=//p')
 SECS=${SECS:-2.5}
-RELAYS=${RELAYS:-mcr socat kernel}
+RELAYS=${RELAYS:-mcr mcrk socat kernel}
 RATES=${RATES:-50000 100000 200000 400000 0}
 SIZES=${SIZES:-1024 64}
 STREAMS=${STREAMS:-1 100}
@@ -69,10 +72,10 @@ die() { echo "bench_forward: $*" >&2; exit 1; }
 for t in mcrd mcr-nl mcr-gen mcr-sink; do [ -x "$B/$t" ] || die "no $B/$t (build first)"; done
 for r in $RELAYS; do
 	case $r in
-	mcr) ;;
+	mcr | mcrk) ;;
 	socat) command -v socat >/dev/null || die "socat missing (make deps)" ;;
 	kernel) command -v smcrouted >/dev/null || die "smcrouted missing (make deps)" ;;
-	*) die "unknown relay '$r' (mcr, socat, kernel)" ;;
+	*) die "unknown relay '$r' (mcr, mcrk, socat, kernel)" ;;
 	esac
 done
 
@@ -119,20 +122,49 @@ relay_start() { "relay_start_$1" "$2"; }
 
 relay_start_mcr() {
 	local n=$1 i
-	# shellcheck disable=SC2086
-	ip netns exec "$RNS" taskset -c "$RELAY_CPU" "$B/mcrd" $MCRD_OPTS >>"$WORK/mcrd.log" 2>&1 &
-	RPIDS=$!
-	for _ in $(seq 100); do
-		"$B/mcr-nl" -n "$RNS" daemon show >/dev/null 2>&1 && break
-		kill -0 "$RPIDS" 2>/dev/null || break
-		sleep 0.05
-	done
+	mcrd_start || { cat "$WORK/mcrd.log" >&2; return 1; }
 	for ((i = 0; i < n; i++)); do
 		echo "rule add iif r0 group $(nth "$IN_BASE" "$i") port $IN_PORT" \
 			"oif r1 group $(nth "$OUT_BASE" "$i") port $OUT_PORT"
 	done >"$WORK/rules"
 	"$B/mcr-nl" -n "$RNS" -b "$WORK/rules" >>"$WORK/mcrd.log" 2>&1 ||
 		{ cat "$WORK/mcrd.log" >&2; return 1; }
+	# forwarding once every worker took up the table with the rules
+	for _ in $(seq 200); do
+		[ "$("$B/mcr-nl" -n "$RNS" -j rule show | "$PY" -c 'import json, sys
+print(all(r["active"] for r in json.load(sys.stdin)))')" = True ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+mcrd_start() {
+	# shellcheck disable=SC2086
+	ip netns exec "$RNS" taskset -c "$RELAY_CPU" "$B/mcrd" $MCRD_OPTS >>"$WORK/mcrd.log" 2>&1 &
+	RPIDS=$!
+	for _ in $(seq 100); do
+		"$B/mcr-nl" -n "$RNS" daemon show >/dev/null 2>&1 && return 0
+		kill -0 "$RPIDS" 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+# mcr's kernel path: no rewrite, so mcrd installs an MFC entry per rule
+# and the kernel forwards, as with smcroute
+relay_start_mcrk() {
+	local n=$1 i
+	mcrd_start || { cat "$WORK/mcrd.log" >&2; return 1; }
+	for ((i = 0; i < n; i++)); do
+		echo "rule add iif r0 src 10.81.1.1 group $(nth "$IN_BASE" "$i") oif r1"
+	done >"$WORK/rules"
+	"$B/mcr-nl" -n "$RNS" -b "$WORK/rules" >>"$WORK/mcrd.log" 2>&1 ||
+		{ cat "$WORK/mcrd.log" >&2; return 1; }
+	for _ in $(seq 200); do
+		[ "$(ip -n "$RNS" mroute show | grep -c '^(10\.81\.1\.1,')" -ge "$n" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 relay_start_socat() {
@@ -233,7 +265,7 @@ point() {
 	wait_s=$(awk -v c="$count" -v r="$rate" \
 		'BEGIN {printf "%d", c / (r > 100000 ? r : 100000) + 15}')
 	sbase=$OUT_BASE sport=$OUT_PORT
-	[ "$relay" = kernel ] && sbase=$IN_BASE sport=$IN_PORT
+	case $relay in kernel | mcrk) sbase=$IN_BASE sport=$IN_PORT ;; esac
 	[ -n "$SINK_CPU" ] && pin="--cpu $SINK_CPU"
 	rm -f "$WORK/ready" "$WORK/sink.json" "$WORK/gen.json"
 	# shellcheck disable=SC2086
