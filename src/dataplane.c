@@ -35,6 +35,10 @@
 #define RECLAIM_FIRST_MS 1
 #define RECLAIM_MAX_MS 100
 #define MEMBER_STEP 128 /* joins (and leaves) per loop turn */
+/* Rebuilds are at least this far apart, and twice as far as the last one
+ * took: a batch of thousands of rules costs a few rebuilds, not one per
+ * rule, and the control thread keeps most of its time for requests. */
+#define REBUILD_GAP_MS 10
 #define RETRY_FIRST_MS 1000
 #define RETRY_MAX_MS 60000
 
@@ -55,6 +59,8 @@ struct dataplane {
 	struct mcgroup_membership *want; /* what the last build asked to join */
 	size_t n_want;
 	unsigned int reclaim_ms, retry_ms;
+	uint64_t next_rebuild_ms; /* the earliest time the next one may run */
+	uint64_t rebuild_due_ms;  /* when the armed rebuild runs; 0: none armed */
 	struct rx_cfg rx_cfg;
 	uint64_t *ring_drops, *ring_freezes; /* of closed ports, per worker */
 };
@@ -668,13 +674,28 @@ static int rebuild_once(struct dataplane *dp)
 	return ret;
 }
 
+/* Arms the rebuild for @at (ms), unless one is due earlier already. */
+static void rebuild_at(struct dataplane *dp, uint64_t at)
+{
+	uint64_t now = loop_now_ms();
+
+	if (dp->rebuild_due_ms && dp->rebuild_due_ms <= at)
+		return;
+	dp->rebuild_due_ms = at > now ? at : now;
+	loop_timer_arm(&dp->rebuild_timer, (unsigned int)(dp->rebuild_due_ms - now));
+}
+
 static void rebuild(void *arg)
 {
 	struct dataplane *dp = arg;
-	uint64_t t0 = loop_now_ms();
-	int ret = rebuild_once(dp);
+	uint64_t t0 = loop_now_ms(), took;
+	int ret;
 
-	log_debug("rebuild took %llu ms", (unsigned long long)(loop_now_ms() - t0));
+	dp->rebuild_due_ms = 0;
+	ret = rebuild_once(dp);
+	took = loop_now_ms() - t0;
+	dp->next_rebuild_ms = loop_now_ms() + (2 * took > REBUILD_GAP_MS ? 2 * took : REBUILD_GAP_MS);
+	log_debug("rebuild took %llu ms", (unsigned long long)took);
 	if (ret == -ENOMEM)
 		log_err("forwarding table: out of memory; retrying");
 	if (!ret) {
@@ -682,7 +703,7 @@ static void rebuild(void *arg)
 		return;
 	}
 	/* some interface could not be set up: try again, less and less often */
-	loop_timer_arm(&dp->rebuild_timer, dp->retry_ms);
+	rebuild_at(dp, loop_now_ms() + dp->retry_ms);
 	if (dp->retry_ms < RETRY_MAX_MS)
 		dp->retry_ms *= 2;
 }
@@ -690,7 +711,7 @@ static void rebuild(void *arg)
 void dp_mark_dirty(struct mcrd *d)
 {
 	if (d->dp)
-		loop_timer_arm(&d->dp->rebuild_timer, 0);
+		rebuild_at(d->dp, d->dp->next_rebuild_ms);
 }
 
 /* ---- counters ------------------------------------------------------------------------------ */

@@ -20,10 +20,16 @@ ip netns add "$NS"
 ip -n "$NS" link add in0 type veth peer name out0
 mkdir -p "$OUT"
 now() { date +%s.%N; }
-rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# rss PID: resident kB without the mapped packet rings (socket mappings:
+# the workers' RX and TX rings, sized by --rx-ring, not by the rules)
+rss() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / {ring = ($6 ~ /^socket:/)}
+		/^Rss:/ && !ring {kb += $2} END {print kb + 0}' "/proc/$1/smaps"
+}
 
 echo "n_rules,add_s,add_rules_per_s,dump_s,rss_empty_kb,rss_kb,bytes_per_rule" >"$OUT/control.csv"
 echo "| rules | add (one batch) | rules/s | dump | RSS empty | RSS loaded | bytes/rule |"
+echo "(RSS without the packet rings: those are --rx-ring MiB per worker per input)" >&2
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in 1000 5000 10000 20000 50000; do
 	python3 - "$n" >"$WORK/batch" <<'PY'
