@@ -71,20 +71,23 @@ if shutil.which("gnuplot"):
     data = os.path.join(out, "egress.dat")
     with open(data, "w") as f:
         for size in sorted({t["size"] for t in table}, reverse=True):
-            for t in [t for t in table if t["size"] == size and not t["rate"]]:
-                f.write("%s-%dB %.2f %.0f\n" % (t["mode"], size, t["us_per_pkt"],
-                                                 t["delivered_pps"]))
-    script = """set terminal png size 900,420
+            for t in [t for t in table if t["size"] == size]:
+                f.write("%s-%dB-%s %.2f %.3f %.3f\n" % (
+                    t["mode"], size, "max" if not t["rate"] else "%dk" % (t["rate"] // 1000),
+                    t["us_per_pkt"], t["loss_pct"], t["worst_loss_pct"]))
+    script = """set terminal png size 1100,460
 set output '%s'
-set multiplot layout 1,2 title 'mcr egress methods, unpaced generator, one worker (medians)'
+set multiplot layout 1,2 title 'mcr egress methods, one worker, medians of the runs (max: unpaced generator)'
 set style fill solid 0.6
 set boxwidth 0.6
-set xtics rotate by -30
+set xtics rotate by -45 font ',8'
 set grid ytics
 set ylabel 'relay CPU per packet (us)'
+set yrange [0:*]
 plot '%s' using 0:2:xtic(1) with boxes notitle
-set ylabel 'delivered packets/s'
-plot '%s' using 0:3:xtic(1) with boxes notitle
+set ylabel 'loss %%'
+set style data histograms
+plot '%s' using 0:4:xtic(1) with boxes title 'worst run', '' using 0:3 with boxes title 'median'
 unset multiplot
 """ % (os.path.join(out, "egress.png"), data, data)
     subprocess.run(["gnuplot"], input=script.encode(), check=False)
