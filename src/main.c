@@ -97,7 +97,7 @@ static int parse_port(const char *s, uint32_t *port)
 	return 0;
 }
 
-static int parse_workers(const char *s, unsigned int *n)
+static int parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	unsigned long v;
 	char *end;
@@ -106,10 +106,20 @@ static int parse_workers(const char *s, unsigned int *n)
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > MCRD_WORKERS_MAX)
+	if (errno || *end || v < min || v > max)
 		return -EINVAL;
-	*n = (unsigned int)v;
+	*out = (uint32_t)v;
 	return 0;
+}
+
+static int parse_workers(const char *s, unsigned int *n)
+{
+	uint32_t v;
+	int ret = parse_uint(s, 1, MCRD_WORKERS_MAX, &v);
+
+	if (!ret)
+		*n = v;
+	return ret;
 }
 
 static int parse_egress(const char *s, uint32_t *mode)
@@ -125,32 +135,7 @@ static int parse_egress(const char *s, uint32_t *mode)
 
 static int parse_mb(const char *s, uint32_t *mb)
 {
-	unsigned long v;
-	char *end;
-
-	if (!(s[0] >= '0' && s[0] <= '9'))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > RX_RING_MB_MAX)
-		return -EINVAL;
-	*mb = (uint32_t)v;
-	return 0;
-}
-
-static int parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (!(s[0] >= '0' && s[0] <= '9'))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
+	return parse_uint(s, 1, RX_RING_MB_MAX, mb);
 }
 
 static int parse_table(struct mcrd_opts *o, const char *s)

@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "netns_child.h"
+
 #include "mcgroup.h"
 
 #define FAKE_FDS 64
@@ -500,14 +502,6 @@ static void test_mcgroup_init_reads_igmp_max_memberships(void **state)
 
 /* ---- the real kernel, in a namespace of our own ------------------------ */
 
-#define CHILD_SKIP 77
-#define CHECK(c)                                                                              \
-	do {                                                                                  \
-		if (!(c)) {                                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			return 1;                                                             \
-		}                                                                             \
-	} while (0)
 
 /* Two veth pairs, up: mcg0/mcg1 and mcg2/mcg3 (the kernel here may lack
  * the dummy driver). */
@@ -515,28 +509,9 @@ static const char veths[] = "ip link add mcg0 type veth peer name mcg1 && "
 			    "ip link add mcg2 type veth peer name mcg3 && "
 			    "for i in 0 1 2 3; do ip link set mcg$i up || exit 1; done";
 
-/* Runs @fn in a forked child in a new network namespace; cmocka's asserts
- * stay in the parent, the child answers with its exit status. */
 static void in_netns(int (*fn)(void))
 {
-	int status;
-	pid_t pid;
-
-	if (geteuid() != 0)
-		skip();
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (unshare(CLONE_NEWNET) || system(veths))
-			_exit(CHILD_SKIP);
-		_exit(fn());
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == CHILD_SKIP)
-		skip();
-	assert_int_equal(WEXITSTATUS(status), 0);
+	in_netns_with(veths, fn);
 }
 
 /* Groups of @dev in /proc/net/igmp within [lo, lo + n) (host order), and

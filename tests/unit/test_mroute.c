@@ -29,16 +29,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "netns_child.h"
+
 #include "mroute.h"
 
-#define CHILD_SKIP 77
-#define CHECK(c)                                                                              \
-	do {                                                                                  \
-		if (!(c)) {                                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			return 1;                                                             \
-		}                                                                             \
-	} while (0)
 
 #define VIF_PROC "/proc/net/ip_mr_vif"
 #define MFC_PROC "/proc/net/ip_mr_cache"
@@ -49,28 +43,9 @@ static const char veths[] = "ip link add mra type veth peer name mrb && "
 			    "ip link add mrc type veth peer name mrd && "
 			    "for d in mra mrb mrc mrd; do ip link set $d up || exit 1; done";
 
-/* Runs @fn in a forked child in a new network namespace with the veths;
- * cmocka's asserts stay in the parent. */
 static void in_netns(int (*fn)(void))
 {
-	int status;
-	pid_t pid;
-
-	if (geteuid() != 0)
-		skip();
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (unshare(CLONE_NEWNET) || system(veths))
-			_exit(CHILD_SKIP);
-		_exit(fn());
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == CHILD_SKIP)
-		skip();
-	assert_int_equal(WEXITSTATUS(status), 0);
+	in_netns_with(veths, fn);
 }
 
 static uint32_t addr(const char *s)
