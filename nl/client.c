@@ -20,6 +20,7 @@
 #include <linux/netlink.h>
 
 #include "client.h"
+#include "nlrecv.h"
 #include "mcr/mcr_genl.h"
 
 #define CLIENT_TIMEOUT_MS 5000
@@ -77,49 +78,22 @@ int mcr_client_send(struct mcr_client *c, const void *buf, size_t len)
 	return 0;
 }
 
-static const struct ucred *find_creds(struct msghdr *msg)
-{
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS &&
-		    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred)))
-			return (const struct ucred *)CMSG_DATA(cm);
-	return NULL;
-}
-
 /*
  * One recvmsg into @buf. Returns the length of a datagram that passed the
  * sender check, 0 for one that was dropped (counted), or -errno.
  */
 static ssize_t recv_checked(struct mcr_client *c, int fd, void *buf, size_t size, int flags)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} ctl;
-	struct sockaddr_nl sa;
-	struct iovec iov = {.iov_base = buf, .iov_len = size};
-	struct msghdr msg = {
-	    .msg_name = &sa,
-	    .msg_namelen = sizeof(sa),
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctl.buf,
-	    .msg_controllen = sizeof(ctl.buf),
-	};
-	const struct ucred *cred;
-	ssize_t n;
+	struct nl_datagram d;
+	ssize_t n = mcr_nl_recv(fd, buf, size, flags, &d);
 
-	memset(&sa, 0, sizeof(sa));
-	n = recvmsg(fd, &msg, flags);
 	if (n < 0)
-		return -errno;
-	cred = find_creds(&msg);
-	if (msg.msg_namelen < sizeof(sa) || sa.nl_family != AF_NETLINK || sa.nl_pid != c->port ||
-	    !cred || cred->uid != c->daemon_uid) {
+		return n;
+	if (d.from.nl_pid != c->port || !d.has_cred || d.cred.uid != c->daemon_uid) {
 		c->rejected++;
 		return 0;
 	}
-	if (msg.msg_flags & MSG_TRUNC)
+	if (d.truncated)
 		return -EMSGSIZE;
 	return n;
 }

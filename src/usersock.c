@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "log.h"
+#include "nlrecv.h"
 #include "mcrd.h"
 #include "owner.h"
 
@@ -135,26 +136,17 @@ void usersock_close(struct mcrd *d, struct loop *loop)
 	u->buf = NULL;
 }
 
-static const struct ucred *find_creds(struct msghdr *msg)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred)))
-			return (const struct ucred *)CMSG_DATA(c);
-	return NULL;
-}
-
 /* Checks what the kernel says about a datagram; false drops it. */
-static bool acceptable(struct mcrd *d, const struct msghdr *msg, const struct sockaddr_nl *sa,
-		       const struct ucred *cred, ssize_t n)
+static bool acceptable(struct mcrd *d, const struct nl_datagram *dg, ssize_t n)
 {
+	const struct sockaddr_nl *sa = &dg->from;
 	const char *why = NULL;
 
-	if (msg->msg_flags & MSG_TRUNC)
+	if (dg->truncated)
 		why = "longer than the receive buffer";
 	else if (sa->nl_groups)
 		why = "sent to a multicast group";
-	else if (!cred)
+	else if (!dg->has_cred)
 		why = "without credentials";
 	else if (sa->nl_pid == d->us.port)
 		why = "from our own port";
@@ -168,33 +160,16 @@ static bool acceptable(struct mcrd *d, const struct msghdr *msg, const struct so
 /* One datagram: 0, or -EAGAIN when the queue is empty, or -errno. */
 static int read_one(struct mcrd *d)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} ctl;
-	struct sockaddr_nl sa;
-	struct iovec iov = {.iov_base = d->us.buf, .iov_len = GENL_RX_MAX};
-	struct msghdr msg = {
-	    .msg_name = &sa,
-	    .msg_namelen = sizeof(sa),
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctl.buf,
-	    .msg_controllen = sizeof(ctl.buf),
-	};
-	const struct ucred *cred;
+	struct nl_datagram dg;
 	struct genl_peer peer;
-	ssize_t n;
+	ssize_t n = mcr_nl_recv(d->us.fd, d->us.buf, GENL_RX_MAX, MSG_DONTWAIT, &dg);
 
-	memset(&sa, 0, sizeof(sa));
-	n = recvmsg(d->us.fd, &msg, MSG_DONTWAIT);
 	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	cred = find_creds(&msg);
-	if (!acceptable(d, &msg, &sa, cred, n))
+		return n == -EWOULDBLOCK ? -EAGAIN : (int)n;
+	if (!acceptable(d, &dg, n))
 		return 0;
 	peer = (struct genl_peer){
-	    .tr = &d->us.tr, .port = sa.nl_pid, .uid = cred->uid, .gid = cred->gid};
+	    .tr = &d->us.tr, .port = dg.from.nl_pid, .uid = dg.cred.uid, .gid = dg.cred.gid};
 	genl_input(d, &peer, d->us.buf, (size_t)n);
 	return 0;
 }
