@@ -5,7 +5,6 @@
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <sys/prctl.h>
 
 #include "gen.h"
+#include "toolargs.h"
 
 #define DEFAULT_RATE 1000
 #define DEFAULT_SIZE 1024
@@ -192,59 +192,14 @@ struct gen_args {
 	bool rate_set, bitrate_set;
 };
 
-static const char *opt_name(int val)
-{
-	static char buf[32];
-	const struct option *l;
+static const struct tool_args targs = { "mcr-gen", long_opts };
 
-	for (l = long_opts; l->name; l++) {
-		if (l->val == val) {
-			snprintf(buf, sizeof(buf), "--%s", l->name);
-			return buf;
-		}
-	}
-	snprintf(buf, sizeof(buf), "-%c", val);
-	return buf;
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mcr-gen: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try --help)\n", stderr);
-	exit(1);
-}
-
-static void __attribute__((noreturn)) bad_value(int opt, const char *val, const char *why)
-{
-	usage_error("%s '%s': %s", opt_name(opt), val, why);
-}
-
-static uint64_t arg_uint(int opt, const char *s, uint64_t min, uint64_t max)
-{
-	char why[64];
-	uint64_t v;
-
-	if (mcr_parse_count(s, &v) || v < min || v > max) {
-		snprintf(why, sizeof(why), "expected an integer %llu..%llu",
-			 (unsigned long long)min, (unsigned long long)max);
-		bad_value(opt, s, why);
-	}
-	return v;
-}
-
-static uint32_t arg_addr(int opt, const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		bad_value(opt, s, "expected an IPv4 address");
-	return a.s_addr;
-}
+/* The shared wording of refused arguments (nl/toolargs.h). */
+#define usage_error(...) tool_usage_error(&targs, __VA_ARGS__)
+#define bad_value(opt, val, why) tool_bad_value(&targs, opt, val, why)
+#define arg_uint(opt, s, min, max) tool_arg_uint(&targs, opt, s, min, max)
+#define arg_addr(opt, s) tool_arg_addr(&targs, opt, s)
+#define opt_name(val) tool_opt_name(&targs, val)
 
 static int arg_tos(const char *s)
 {

@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include "sink.h"
+#include "toolargs.h"
 
 #define DEFAULT_PORT 5001
 #define DEFAULT_IDLE 2.0
@@ -196,68 +196,15 @@ struct sink_args {
 	bool max_streams_set;
 };
 
-static const char *opt_name(int val)
-{
-	static char buf[32];
-	const struct option *l;
+static const struct tool_args targs = { "mcr-sink", long_opts };
 
-	for (l = long_opts; l->name; l++) {
-		if (l->val == val) {
-			snprintf(buf, sizeof(buf), "--%s", l->name);
-			return buf;
-		}
-	}
-	snprintf(buf, sizeof(buf), "-%c", val);
-	return buf;
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mcr-sink: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try --help)\n", stderr);
-	exit(1);
-}
-
-static void __attribute__((noreturn)) bad_value(int opt, const char *val, const char *why)
-{
-	usage_error("%s '%s': %s", opt_name(opt), val, why);
-}
-
-static uint64_t arg_uint(int opt, const char *s, uint64_t min, uint64_t max)
-{
-	char why[64];
-	uint64_t v;
-
-	if (mcr_parse_count(s, &v) || v < min || v > max) {
-		snprintf(why, sizeof(why), "expected an integer %llu..%llu",
-			 (unsigned long long)min, (unsigned long long)max);
-		bad_value(opt, s, why);
-	}
-	return v;
-}
-
-static uint32_t arg_addr(int opt, const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		bad_value(opt, s, "expected an IPv4 address");
-	return a.s_addr;
-}
-
-static double arg_seconds(int opt, const char *s)
-{
-	double d;
-
-	if (mcr_parse_seconds(s, &d) || d > 1e9)
-		bad_value(opt, s, "expected seconds, e.g. 2 or 500ms");
-	return d;
-}
+/* The shared wording of refused arguments (nl/toolargs.h). */
+#define usage_error(...) tool_usage_error(&targs, __VA_ARGS__)
+#define bad_value(opt, val, why) tool_bad_value(&targs, opt, val, why)
+#define arg_uint(opt, s, min, max) tool_arg_uint(&targs, opt, s, min, max)
+#define arg_addr(opt, s) tool_arg_addr(&targs, opt, s)
+#define opt_name(val) tool_opt_name(&targs, val)
+#define arg_seconds(opt, s) tool_arg_seconds(&targs, opt, s)
 
 static void oom(void)
 {
