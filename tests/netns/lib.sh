@@ -160,8 +160,10 @@ check_rc() {
 
 # json EXPR: evaluates a Python expression over the JSON on stdin, bound
 # to j; prints the result. A real parser: malformed JSON fails the check.
+# The system interpreter ($PY): a per-user shim such as pyenv's costs 0.2 s
+# a start, and the tests poll with it.
 json() {
-	python3 -c 'import json,sys
+	"$PY" -c 'import json,sys
 j = json.load(sys.stdin)
 r = eval(sys.argv[1])
 print(json.dumps(r) if isinstance(r, (dict, list)) or r is None or isinstance(r, bool) else r)' "$1"

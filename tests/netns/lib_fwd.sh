@@ -18,15 +18,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	exit 77
 fi
 
-# lib.sh's json helper, run by the system interpreter: "python3" may be a
-# pyenv shim that costs 0.2 s per start, and these tests poll with it.
-json() {
-	"$PY" -c 'import json,sys
-j = json.load(sys.stdin)
-r = eval(sys.argv[1])
-print(json.dumps(r) if isinstance(r, (dict, list)) or r is None or isinstance(r, bool) else r)' "$1"
-}
-
 GEN=$BUILD/mcr-gen
 SINK=$BUILD/mcr-sink
 PCAPCHECK=$TOP/tests/netns/pcapcheck.py
