@@ -768,7 +768,7 @@ void dp_worker_stats(const struct mcrd *d, unsigned int i, struct wstats *out, i
 	out->ring_drops = dp->ring_drops[i];
 	out->ring_freezes = dp->ring_freezes[i];
 	for (struct rx_port *p = dp->rx_ports; p; p = p->next) {
-		rx_port_read_stats(p);
+		rx_ring_read_stats(&p->ring[i]); /* worker i's socket only */
 		out->ring_drops += p->ring[i].drops;
 		out->ring_freezes += p->ring[i].freezes;
 	}

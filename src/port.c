@@ -234,18 +234,21 @@ int rx_port_open(struct rx_port **out, int ifindex, unsigned int n, const int *e
 	return 0;
 }
 
+void rx_ring_read_stats(struct rx_ring *r)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	if (r->fd < 0 || getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
+		return;
+	r->drops += st.tp_drops;
+	r->freezes += st.tp_freeze_q_cnt;
+}
+
 void rx_port_read_stats(struct rx_port *p)
 {
-	for (unsigned int i = 0; i < p->n; i++) {
-		struct tpacket_stats_v3 st;
-		socklen_t len = sizeof(st);
-		struct rx_ring *r = &p->ring[i];
-
-		if (r->fd < 0 || getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
-			continue;
-		r->drops += st.tp_drops;
-		r->freezes += st.tp_freeze_q_cnt;
-	}
+	for (unsigned int i = 0; i < p->n; i++)
+		rx_ring_read_stats(&p->ring[i]);
 }
 
 void rx_port_close(struct rx_port *p, const int *epfds)

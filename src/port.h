@@ -119,7 +119,9 @@ void rx_port_close(struct rx_port *p, const int *epfds);
  * Returns 0 or -errno. */
 int rx_port_set_groups(struct rx_port *p, const uint32_t *groups, size_t n);
 
-/* Adds PACKET_STATISTICS of every socket to its ring's sums. */
+/* Adds PACKET_STATISTICS of one socket, or of every socket of a port, to
+ * its ring's sums. */
+void rx_ring_read_stats(struct rx_ring *r);
 void rx_port_read_stats(struct rx_port *p);
 
 /*
