@@ -37,6 +37,7 @@ static const char *const fanout_names[] = {
 	[MCR_FANOUT_LB] = "lb",
 };
 /* clang-format on */
+#define N_FANOUT ((uint32_t)(sizeof(fanout_names) / sizeof(fanout_names[0])))
 
 static void usage(FILE *f)
 {
@@ -97,6 +98,18 @@ static int parse_port(const char *s, uint32_t *port)
 	return 0;
 }
 
+/* The index of @s in @names (@n entries): option values by table. */
+static int parse_name(const char *s, const char *const *names, uint32_t n, uint32_t *out)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	unsigned long v;
@@ -122,17 +135,6 @@ static int parse_workers(const char *s, unsigned int *n)
 	return ret;
 }
 
-static int parse_egress(const char *s, uint32_t *mode)
-{
-	for (uint32_t i = 0; i < EGRESS__MAX; i++) {
-		if (!strcmp(s, egress_names[i])) {
-			*mode = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 static int parse_mb(const char *s, uint32_t *mb)
 {
 	return parse_uint(s, 1, RX_RING_MB_MAX, mb);
@@ -147,17 +149,6 @@ static int parse_table(struct mcrd_opts *o, const char *s)
 	o->kernel_path = true;
 	/* the kernel takes ids below 10^9; 253 is the default table, like 0 */
 	return parse_uint(s, 0, 999999999, &o->table);
-}
-
-static int parse_fanout(const char *s, uint32_t *mode)
-{
-	for (uint32_t i = 0; i < sizeof(fanout_names) / sizeof(fanout_names[0]); i++) {
-		if (!strcmp(s, fanout_names[i])) {
-			*mode = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
 }
 
 static int parse_group(struct mcrd_opts *o, const char *name)
@@ -265,11 +256,11 @@ static int parse_opt(struct mcrd_opts *o, int c, const char **config)
 		return parse_workers(optarg, &o->workers) ? bad_value("--workers", optarg, "1-256")
 							  : 0;
 	case OPT_FANOUT:
-		return parse_fanout(optarg, &o->fanout)
+		return parse_name(optarg, fanout_names, N_FANOUT, &o->fanout)
 			   ? bad_value("--fanout", optarg, "hash, cpu or lb")
 			   : 0;
 	case OPT_EGRESS:
-		return parse_egress(optarg, &o->egress)
+		return parse_name(optarg, egress_names, EGRESS__MAX, &o->egress)
 			   ? bad_value("--egress", optarg, "uring, mmsg or ring")
 			   : 0;
 	case OPT_RX_RING:
