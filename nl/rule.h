@@ -67,6 +67,10 @@ struct mcr_rule {
 	uint32_t group;   /* network order */
 	uint16_t port;    /* 0 = any port */
 	uint32_t flags;   /* enum mcr_rule_flags */
+	/* mcrd only, never on the wire: the rule table's generation when this
+	 * content took effect, so state derived from an older content (the
+	 * kernel path's plan, a forwarding table) is known to be stale */
+	uint64_t version;
 	struct mcr_counters stats;
 	unsigned int n_outputs;
 	struct mcr_output out[];

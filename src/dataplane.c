@@ -502,6 +502,7 @@ static struct fwd_table *make_table(struct build *b)
 	for (size_t i = 0; i < b->n_out; i++)
 		if (b->out[i].port)
 			t->tx[t->n_tx++] = b->out[i].port;
+	t->rules_gen = dp->d->rules.generation;
 	fill_entries(b, t);
 	fwd_index(t);
 	for (unsigned int i = 0; i < t->n_rx; i++)
@@ -743,7 +744,9 @@ void dp_rule_counters(const struct mcrd *d, const struct mcr_rule *r, struct mcr
 	if (!dp)
 		return;
 	e = dp->table ? fwd_by_rule(dp->table, r->id) : NULL;
-	if (e && e->complete && min_ack(dp) >= dp->table->gen)
+	/* active: this content of the rule is in a table every worker uses */
+	if (e && e->complete && r->version <= dp->table->rules_gen &&
+	    min_ack(dp) >= dp->table->gen)
 		out->flags |= MCR_RULE_FLAGS_ACTIVE;
 	if (r->n_outputs && all_kernel(out))
 		out->flags |= MCR_RULE_FLAGS_ACTIVE; /* its entries are in the kernel */

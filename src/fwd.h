@@ -71,6 +71,7 @@ struct fwd_okey {
 
 struct fwd_table {
 	uint64_t gen;
+	uint64_t rules_gen; /* the rule table's generation it was built from */
 	uint32_t n_ent, n_out;
 	struct fwd_entry *ent; /* ascending rule id */
 	struct fwd_out *out;

@@ -65,6 +65,7 @@ struct kroute {
 	size_t nbuckets, n_entries;
 	struct kplan *plan; /* ascending rule id */
 	size_t n_plan, cap_plan;
+	uint64_t plan_gen; /* the rule table's generation the plans were made from */
 	struct loop_watch w;
 	struct loop_timer expire_timer;
 	struct kroute_stats st;
@@ -453,6 +454,7 @@ void kroute_sync(struct mcrd *d, kroute_ifindex_fn ifindex, void *arg)
 			k->vif[i].wanted = k->vif[i].ifindex != 0;
 		return;
 	}
+	k->plan_gen = d->rules.generation;
 	sync_entries(k);
 	drop_unwanted_vifs(k);
 }
@@ -577,6 +579,10 @@ void kroute_fill_rule(const struct mcrd *d, struct mcr_rule *r)
 {
 	const struct kroute *k = d->kr;
 	const struct kplan *p = k && k->state == KROUTE_ON ? plan_of(k, r->id) : NULL;
+	/* A rule replaced since the last sync has a plan of its old outputs:
+	 * until the next sync its outputs are on no kernel path yet (the
+	 * kernel's entries, and their counters, are still the old ones). */
+	bool fresh = p && r->version <= k->plan_gen;
 	bool all_kernel = r->n_outputs > 0;
 
 	for (unsigned int i = 0; i < r->n_outputs; i++) {
@@ -585,17 +591,21 @@ void kroute_fill_rule(const struct mcrd *d, struct mcr_rule *r)
 		int v;
 
 		o->path = MCR_PATH_WORKER;
-		if (!p || !(p->mask >> i & 1)) {
+		if (!fresh || !(p->mask >> i & 1)) {
 			all_kernel = false;
 			continue;
 		}
-		o->path = MCR_PATH_KERNEL;
 		/* the output's VIF: the one of its interface among the plan's */
 		for (v = 0; v < MROUTE_MAXVIFS; v++)
 			if (p->ttls[v] && !strncmp(k->vif[v].name, o->oif, IFNAMSIZ))
 				break;
+		if (v == MROUTE_MAXVIFS) {
+			all_kernel = false; /* renamed since the sync: the next one settles it */
+			continue;
+		}
+		o->path = MCR_PATH_KERNEL;
 		o->vif = (uint8_t)v;
-		if (v < MROUTE_MAXVIFS && !mroute_vif_stats(&k->m, (unsigned int)v, &vs)) {
+		if (!mroute_vif_stats(&k->m, (unsigned int)v, &vs)) {
 			o->stats.kernel_packets = vs.out_packets;
 			o->stats.kernel_bytes = vs.out_bytes;
 		}

@@ -694,9 +694,11 @@ int rules_find_loop(const struct rules *t, const struct mcr_rule *r, const struc
 
 /* ---- changes ------------------------------------------------------------ */
 
-static void changed(struct rules *t, enum rules_event ev, const struct mcr_rule *r)
+static void changed(struct rules *t, enum rules_event ev, struct mcr_rule *r)
 {
 	t->generation++;
+	if (ev != RULES_DELETED)
+		r->version = t->generation;
 	if (t->hook)
 		t->hook(t->hook_arg, ev, r);
 }
@@ -1075,6 +1077,9 @@ int rules_sync(struct rules *t, struct rules *next)
 	t->n = p.n_new;
 	n_ev = p.n_del + p.n_rep + p.n_add;
 	t->generation += n_ev;
+	for (size_t i = 0; i < n_ev; i++)
+		if (p.ev[i].ev != RULES_DELETED)
+			p.ev[i].r->version = t->generation;
 	/* The table is final: observers see it whole, deletions first so
 	 * that a resource a deleted rule held is free for the additions. */
 	for (size_t i = 0; i < n_ev; i++) {

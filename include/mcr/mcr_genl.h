@@ -54,7 +54,7 @@ enum mcr_fanout {
 
 /**
  * enum mcr_output_path - Who sends the packets of an output.
- * @MCR_OUTPUT_PATH_WORKER: A worker thread (the output rewrites the packet, or the kernel path is off or busy).
+ * @MCR_OUTPUT_PATH_WORKER: A worker thread (the output rewrites the packet, or the kernel path is off or busy, or the rule changed a moment ago and its kernel entries do not have the change yet: the rule is not active then).
  * @MCR_OUTPUT_PATH_KERNEL: The kernel's multicast routing table (an MFC entry with the output's interface as a VIF): the kernel would send the packet byte for byte as mcrd would.
  */
 enum mcr_output_path {
