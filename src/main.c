@@ -391,7 +391,8 @@ static void tell_ready(struct mcrd *d, const char *what)
 		log_debug("NOTIFY_SOCKET: %s", strerror(errno));
 }
 
-static void reload(struct mcrd *d)
+/* Returns whether the file was taken (false: rules unchanged). */
+static bool reload(struct mcrd *d)
 {
 	struct mcrd_stats before = d->stats;
 	char err[ERRLEN];
@@ -400,7 +401,7 @@ static void reload(struct mcrd *d)
 
 	if (!d->opt.config) {
 		log_info("SIGHUP: no configuration file to reload (no -c)");
-		return;
+		return true;
 	}
 	ret = rules_init(&next);
 	if (!ret) {
@@ -414,13 +415,14 @@ static void reload(struct mcrd *d)
 	if (ret) {
 		d->stats.reload_errors++;
 		log_err("reload refused, rules unchanged: %s", err);
-		return;
+		return false;
 	}
 	d->stats.reloads++;
 	log_info("reloaded %s: %zu rules (%llu added, %llu replaced, %llu deleted)", d->opt.config,
 		 d->rules.n, (unsigned long long)(d->stats.rule_adds - before.rule_adds),
 		 (unsigned long long)(d->stats.rule_replaces - before.rule_replaces),
 		 (unsigned long long)(d->stats.rule_dels - before.rule_dels));
+	return true;
 }
 
 static void signalled(void *arg, uint32_t events)
@@ -432,9 +434,8 @@ static void signalled(void *arg, uint32_t events)
 	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			notify_reloading(&d->notify);
-			reload(d);
-			/* also after a refused reload: the old rules still run */
-			tell_ready(d, "reloaded");
+			/* READY=1 also after a refused reload: the old rules run on */
+			tell_ready(d, reload(d) ? "reloaded" : "reload refused, rules unchanged");
 		} else {
 			log_info("signal %u: exiting", si.ssi_signo);
 			notify_stopping(&d->notify);
