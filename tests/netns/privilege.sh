@@ -7,10 +7,13 @@
 # appears after the drop (pending, then active: a new AF_PACKET socket and
 # a new VIF), a SIGHUP reload, kernel entries removed with their rule.
 #
-# Each mode runs in its own namespaces: the script runs itself once per mode.
+# The modes: root (started as root), user (root with --user nobody), ambient
+# (started as nobody holding the two capabilities in every set, ambient and
+# inheritable included, as a unit with User= and AmbientCapabilities= starts
+# it). Each mode runs in its own namespaces: the script runs itself per mode.
 if [ $# -eq 0 ]; then
 	rc=0
-	for mode in root user; do
+	for mode in root user ambient; do
 		bash "$0" "$mode" || rc=1
 	done
 	exit $rc
@@ -24,15 +27,27 @@ N=300
 KEEP=0000000000003000
 NONE=0000000000000000
 
-if [ "$MODE" = user ]; then
-	USER_ARGS=(--user nobody)
+USER_ARGS=()
+if [ "$MODE" = ambient ]; then
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	# what systemd does for User=nobody AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW
+	cat >"$WORK/mcrd-ambient" <<WRAP
+#!/bin/sh
+exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all,+net_admin,+net_raw --ambient-caps=-all,+net_admin,+net_raw \
+	--bounding-set=-all,+net_admin,+net_raw "$MCRD" "\$@"
+WRAP
+	chmod 0755 "$WORK/mcrd-ambient"
+	MCRD=$WORK/mcrd-ambient
+fi
+[ "$MODE" = user ] && USER_ARGS=(--user nobody)
+if [ "$MODE" != root ]; then
 	WANT_ID=65534
 	# clients trust only replies from the daemon's uid (mcr-nl(8))
 	export MCR_DAEMON_UID=$WANT_ID
 	# mcrd rereads the file on SIGHUP as nobody: the path must be open to it
 	chmod 0755 "$WORK"
 else
-	USER_ARGS=()
 	WANT_ID=0
 fi
 
@@ -146,7 +161,7 @@ check_eq "deleted: its (S,G) entry forwards nowhere" '[]' "$(mr_oifs 10.1.0.1 23
 check_eq "deleted: the other entry stays" '["r1"]' "$(mr_oifs 10.1.0.1 239.1.1.1)"
 
 # ---- clients of the daemon's own uid are no admins ---------------------------------
-if [ "$MODE" = user ]; then
+if [ "$MODE" != root ]; then
 	check_rc "a client running as nobody cannot add" 2 \
 		ns_exec setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$MCRNL" rule add iif r0 group 239.2.2.2 oif r1
