@@ -169,8 +169,10 @@ int priv_drop(const struct priv_user *u, uint64_t *missing, char *err, size_t er
 	int ret;
 
 	if (threads() > 1) {
-		snprintf(err, errlen, "dropping privileges: %u threads run already; only this "
-				      "one would lose its capabilities", threads());
+		snprintf(err, errlen,
+			 "dropping privileges: %u threads run already; only this "
+			 "one would lose its capabilities",
+			 threads());
 		return -EBUSY;
 	}
 	ret = caps_get(&c);
@@ -183,8 +185,8 @@ int priv_drop(const struct priv_user *u, uint64_t *missing, char *err, size_t er
 	 * CAP_SETUID and CAP_SETGID still work for become() */
 	ret = bounding_shrink(PRIV_KEEP);
 	if (ret)
-		return fail(ret, err, errlen, ret == -EPERM ? "bounding set (needs CAP_SETPCAP)"
-							    : "bounding set");
+		return fail(ret, err, errlen,
+			    ret == -EPERM ? "bounding set (needs CAP_SETPCAP)" : "bounding set");
 	/* EINVAL: a kernel without ambient capabilities (before 4.3) */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
 		return fail(-errno, err, errlen, "ambient set");
