@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -495,16 +496,20 @@ static int config_readable(const struct mcrd *d, char *err, size_t errlen)
 /* Only CAP_NET_ADMIN and CAP_NET_RAW from here on (privilege.h). */
 static int drop_privileges(struct mcrd *d, char *err, size_t errlen)
 {
-	uint64_t missing;
-	int ret = priv_drop(&d->opt.user, &missing, err, errlen);
+	const uint64_t admin = UINT64_C(1) << CAP_NET_ADMIN, raw = UINT64_C(1) << CAP_NET_RAW;
+	struct priv_result r;
+	int ret = priv_drop(&d->opt.user, &r, err, errlen);
 
 	if (ret)
 		return ret;
-	if (missing)
+	if (r.missing)
 		log_warn("started without %s%s%s: interfaces and the kernel path may fail",
-			 missing & (UINT64_C(1) << 12) ? "CAP_NET_ADMIN" : "",
-			 missing == PRIV_KEEP ? " and " : "",
-			 missing & (UINT64_C(1) << 13) ? "CAP_NET_RAW" : "");
+			 r.missing & admin ? "CAP_NET_ADMIN" : "",
+			 r.missing == (admin | raw) ? " and " : "",
+			 r.missing & raw ? "CAP_NET_RAW" : "");
+	if (r.bounding_left)
+		log_warn("capability bounding set left as it was (shrinking it needs "
+			 "CAP_SETPCAP); no_new_privs keeps any program mcrd runs from gaining it");
 	d->uid = geteuid();
 	log_debug("privileges dropped: uid %u gid %u, CAP_NET_ADMIN and CAP_NET_RAW only",
 		  (unsigned int)geteuid(), (unsigned int)getegid());

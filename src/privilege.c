@@ -135,7 +135,7 @@ static int become(const struct priv_user *u, char *err, size_t errlen)
 }
 
 /* Everything as priv_drop promised, read back from the kernel. */
-static int verify(uint64_t keep, char *err, size_t errlen)
+static int verify(uint64_t keep, bool bounding_left, char *err, size_t errlen)
 {
 	struct caps c;
 	uint64_t bnd;
@@ -145,7 +145,7 @@ static int verify(uint64_t keep, char *err, size_t errlen)
 		ret = bounding_get(&bnd);
 	if (ret)
 		return fail(ret, err, errlen, "reading the sets back");
-	if (c.eff != keep || c.prm != keep || c.inh || bnd & ~PRIV_KEEP ||
+	if (c.eff != keep || c.prm != keep || c.inh || (!bounding_left && bnd & ~PRIV_KEEP) ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0) > 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_ADMIN, 0, 0) > 0) {
 		snprintf(err, errlen,
@@ -162,16 +162,17 @@ static int verify(uint64_t keep, char *err, size_t errlen)
 	return 0;
 }
 
-int priv_drop(const struct priv_user *u, uint64_t *missing, char *err, size_t errlen)
+int priv_drop(const struct priv_user *u, struct priv_result *r, char *err, size_t errlen)
 {
 	struct caps c;
 	uint64_t keep;
 	int ret;
 
+	memset(r, 0, sizeof(*r));
 	if (threads() > 1) {
 		snprintf(err, errlen,
-			 "dropping privileges: %u threads run already; only this "
-			 "one would lose its capabilities",
+			 "dropping privileges: %u threads run already; only this one would lose "
+			 "its capabilities",
 			 threads());
 		return -EBUSY;
 	}
@@ -179,14 +180,15 @@ int priv_drop(const struct priv_user *u, uint64_t *missing, char *err, size_t er
 	if (ret)
 		return fail(ret, err, errlen, "capget");
 	keep = c.prm & PRIV_KEEP;
-	*missing = PRIV_KEEP & ~keep;
+	r->missing = PRIV_KEEP & ~keep;
 	/* before the uid change, while CAP_SETPCAP is still effective; the
 	 * bounding set limits what can be gained, not what is held, so
 	 * CAP_SETUID and CAP_SETGID still work for become() */
 	ret = bounding_shrink(PRIV_KEEP);
-	if (ret)
-		return fail(ret, err, errlen,
-			    ret == -EPERM ? "bounding set (needs CAP_SETPCAP)" : "bounding set");
+	if (ret == -EPERM && !(c.eff & (UINT64_C(1) << CAP_SETPCAP)))
+		r->bounding_left = true;
+	else if (ret)
+		return fail(ret, err, errlen, "bounding set");
 	/* EINVAL: a kernel without ambient capabilities (before 4.3) */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
 		return fail(-errno, err, errlen, "ambient set");
@@ -200,5 +202,5 @@ int priv_drop(const struct priv_user *u, uint64_t *missing, char *err, size_t er
 		return fail(-errno, err, errlen, "PR_SET_KEEPCAPS");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return fail(-errno, err, errlen, "PR_SET_NO_NEW_PRIVS");
-	return verify(keep, err, errlen);
+	return verify(keep, r->bounding_left, err, errlen);
 }

@@ -30,12 +30,20 @@ struct priv_user {
  * -ENOENT when there is no such user, -ENAMETOOLONG past the buffer. */
 int priv_user_lookup(struct priv_user *u, const char *name);
 
+/* What priv_drop could not do, for the caller's warnings. */
+struct priv_result {
+	uint64_t missing;   /* bits of PRIV_KEEP the process never had */
+	bool bounding_left; /* no CAP_SETPCAP: the bounding set is as it was */
+};
+
 /* Becomes @u (when it names a user) and shrinks every capability set to
  * PRIV_KEEP (bounding, permitted, effective) or nothing (inheritable,
  * ambient), then sets no_new_privs. The result is read back and checked.
  * On failure, a sentence in @err and -errno; the process may then be half
  * way, so the caller must stop. Capabilities the process did not have are
- * not gained: *@missing gets the bits of PRIV_KEEP it lacks. */
-int priv_drop(const struct priv_user *u, uint64_t *missing, char *err, size_t errlen);
+ * not gained (@r->missing). A process without CAP_SETPCAP (file
+ * capabilities, say) cannot shrink its bounding set; it is left, which
+ * no_new_privs makes harmless: no execve can gain from it. */
+int priv_drop(const struct priv_user *u, struct priv_result *r, char *err, size_t errlen);
 
 #endif

@@ -10,10 +10,13 @@
 # The modes: root (started as root), user (root with --user nobody), ambient
 # (started as nobody holding the two capabilities in every set, ambient and
 # inheritable included, as a unit with User= and AmbientCapabilities= starts
-# it). Each mode runs in its own namespaces: the script runs itself per mode.
+# it), nosetpcap (the same with the full bounding set, as with file
+# capabilities: without CAP_SETPCAP the bounding set stays, with a warning,
+# and no_new_privs makes it moot). Each mode runs in its own namespaces: the
+# script runs itself per mode.
 if [ $# -eq 0 ]; then
 	rc=0
-	for mode in root user ambient; do
+	for mode in root user ambient nosetpcap; do
 		bash "$0" "$mode" || rc=1
 	done
 	exit $rc
@@ -28,14 +31,21 @@ KEEP=0000000000003000
 NONE=0000000000000000
 
 USER_ARGS=()
-if [ "$MODE" = ambient ]; then
+BND=$KEEP
+if [ "$MODE" = ambient ] || [ "$MODE" = nosetpcap ]; then
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
 	# what systemd does for User=nobody AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW
+	# with CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW (but in nosetpcap)
+	bset="--bounding-set=-all,+net_admin,+net_raw"
+	if [ "$MODE" = nosetpcap ]; then
+		bset=
+		BND=$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)
+	fi
 	cat >"$WORK/mcrd-ambient" <<WRAP
 #!/bin/sh
 exec setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all,+net_admin,+net_raw --ambient-caps=-all,+net_admin,+net_raw \
-	--bounding-set=-all,+net_admin,+net_raw "$MCRD" "\$@"
+	$bset "$MCRD" "\$@"
 WRAP
 	chmod 0755 "$WORK/mcrd-ambient"
 	MCRD=$WORK/mcrd-ambient
@@ -56,8 +66,9 @@ fi
 caps_wrong() {
 	local st
 	for st in /proc/"$1"/status /proc/"$1"/task/*/status; do
-		awk -v keep=$KEEP -v none=$NONE -v id="$WANT_ID" -v f="$st" '
-			/^CapEff:|^CapPrm:|^CapBnd:/ { if ($2 != keep) bad = bad " " $1 $2 }
+		awk -v keep=$KEEP -v bnd="$BND" -v none=$NONE -v id="$WANT_ID" -v f="$st" '
+			/^CapEff:|^CapPrm:/ { if ($2 != keep) bad = bad " " $1 $2 }
+			/^CapBnd:/ { if ($2 != bnd) bad = bad " " $1 $2 }
 			/^CapInh:|^CapAmb:/ { if ($2 != none) bad = bad " " $1 $2 }
 			/^NoNewPrivs:/ { nnp = $2 }
 			/^Uid:|^Gid:/ { for (i = 2; i <= 5; i++) if ($i != id) bad = bad " " $1 $i }
@@ -67,7 +78,7 @@ caps_wrong() {
 
 # check_caps WHAT: the drop holds in every task; and there are the workers.
 check_caps() {
-	check_eq "$1: every task holds CAP_NET_ADMIN and CAP_NET_RAW only, as uid/gid $WANT_ID" \
+	check_eq "$1: every task holds CAP_NET_ADMIN and CAP_NET_RAW (bounding $BND), as uid/gid $WANT_ID" \
 		"" "$(caps_wrong "$MCRD_PID")"
 	check_eq "$1: the tasks checked include both workers" true \
 		"$([ "$(ls /proc/"$MCRD_PID"/task | wc -l)" -ge 3 ] && echo true)"
@@ -109,6 +120,10 @@ CONF
 chmod 0644 "$CONF"
 fwd_mcrd --workers 2 -c "$CONF" "${USER_ARGS[@]}"
 check_caps "at start"
+if [ "$MODE" = nosetpcap ]; then
+	check_match "the bounding set left is a warning" "bounding set left as it was" \
+		"$(cat "$WORK/mcrd.log")"
+fi
 check_eq "daemon show reports the uid" "$WANT_ID" "$(nl -j daemon show | json 'j["uid"]')"
 
 # ---- the kernel path from the file, the worker path at run time -----------------
