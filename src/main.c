@@ -385,11 +385,13 @@ static int dry_run(const char *path)
 static void tell_ready(struct mcrd *d, const char *what)
 {
 	char status[256];
+	int ret;
 
 	snprintf(status, sizeof(status), "%s: %zu rules, %u workers, kernel path %s", what,
 		 d->rules.n, d->opt.workers, kroute_state_text(d));
-	if (notify_ready(&d->notify, status))
-		log_debug("NOTIFY_SOCKET: %s", strerror(errno));
+	ret = notify_ready(&d->notify, status);
+	if (ret)
+		log_debug("NOTIFY_SOCKET: %s", strerror(-ret));
 }
 
 /* Returns whether the file was taken (false: rules unchanged). */
