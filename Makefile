@@ -6,11 +6,14 @@
 #   make demo       namespace demo (root)
 #   make bench      benchmarks (root)
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS, default 600)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
+#                   SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
@@ -47,7 +50,7 @@ PROGS := $(BUILD)/mcrd $(BUILD)/mcr-nl $(BUILD)/mcr-libnl-example \
 	$(patsubst tools/%,$(BUILD)/%,$(TOOL_DIRS))
 
 .PHONY: all check check-unit check-asan check-nl check-fuzz check-netns \
-	demo bench fuzz install clean deps gen format
+	demo bench fuzz install clean deps gen format FORCE
 all: $(PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -147,10 +150,19 @@ deps:
 format:
 	clang-format -i $(wildcard src/*.[ch] nl/*.[ch] tools/*/*.[ch] tests/unit/*.c docs/examples/*.c)
 
-install: all
+# The unit names the installed paths; it needs no systemd to be built or
+# installed (a system without systemd just never reads it).
+$(BUILD)/mcrd.service: dist/mcrd.service.in FORCE
+	@mkdir -p $(dir $@)
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@.tmp
+	mv $@.tmp $@
+
+FORCE:
+
+install: all $(BUILD)/mcrd.service
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/include/mcr $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/doc/mcr/examples
+		$(DESTDIR)$(PREFIX)/share/doc/mcr/examples $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(BUILD)/mcrd $(DESTDIR)$(PREFIX)/sbin/mcrd
 	install -m 0755 $(BUILD)/mcr-nl $(DESTDIR)$(PREFIX)/bin/mcr-nl
 	for t in $(TOOL_DIRS); do \
@@ -160,6 +172,7 @@ install: all
 	install -m 0644 nl/mcr.yaml docs/protocol.md $(DESTDIR)$(PREFIX)/share/doc/mcr/
 	install -m 0644 docs/examples/libnl-client.c docs/examples/mcrd.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/mcr/examples/
+	install -m 0644 $(BUILD)/mcrd.service $(DESTDIR)$(SYSTEMDUNITDIR)/mcrd.service
 
 clean:
 	rm -rf build

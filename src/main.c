@@ -4,9 +4,11 @@
  * through the context built here and run by the event loop.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "mcrd.h"
 #include "port.h"
+#include "privilege.h"
 
 #define ERRLEN 512
 #define RX_RING_MB_DEFAULT 64u
@@ -50,7 +53,7 @@ static void usage(FILE *f)
 		"OPTIONS := { -c | --config FILE | -n | --dry-run | --workers N |\n"
 		"             --fanout { hash | cpu | lb } | --egress { uring | mmsg | ring } |\n"
 		"             --rx-ring MB | --qdisc-bypass | --table { ID | none } |\n"
-		"             --mfc-expire SEC | --group NAME | --port ID |\n"
+		"             --mfc-expire SEC | --group NAME | --user NAME | --port ID |\n"
 		"             -d | --syslog | -v | --verbose | -V | --version | -h | --help }\n"
 		"\n"
 		"  -c, --config FILE  rules to load at start and on SIGHUP (mcr-nl batch file)\n"
@@ -66,6 +69,9 @@ static void usage(FILE *f)
 		"  --mfc-expire SEC   learned kernel entries expire when idle this long\n"
 		"                     (default %u)\n"
 		"  --group NAME       primary group that may change rules besides uid 0\n"
+		"  --user NAME        run as NAME once the sockets are open (FILE must be\n"
+		"                     readable by NAME); mcrd keeps only CAP_NET_ADMIN and\n"
+		"                     CAP_NET_RAW, with or without --user\n"
 		"  --port ID          NETLINK_USERSOCK port id, decimal or 0x hex\n"
 		"                     (default: $MCR_PORTID, else 0x%08x)\n"
 		"  -d, --syslog       log to syslog instead of stderr\n"
@@ -151,6 +157,17 @@ static int parse_table(struct mcrd_opts *o, const char *s)
 	return parse_uint(s, 0, 999999999, &o->table);
 }
 
+static int parse_user(struct mcrd_opts *o, const char *name)
+{
+	int ret = priv_user_lookup(&o->user, name);
+
+	if (ret == -ENOENT)
+		fprintf(stderr, "mcrd: unknown user \"%s\"\n", name);
+	else if (ret)
+		fprintf(stderr, "mcrd: user \"%s\": %s\n", name, strerror(-ret));
+	return ret ? -EINVAL : 0;
+}
+
 static int parse_group(struct mcrd_opts *o, const char *name)
 {
 	struct group *g = getgrnam(name);
@@ -207,6 +224,7 @@ enum {
 	OPT_WORKERS = 256,
 	OPT_FANOUT,
 	OPT_GROUP,
+	OPT_USER,
 	OPT_PORT,
 	OPT_EGRESS,
 	OPT_RX_RING,
@@ -227,6 +245,7 @@ static const struct option long_opts[] = {
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "mfc-expire", required_argument, NULL, OPT_EXPIRE },
 	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "syslog", no_argument, NULL, 'd' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -280,6 +299,8 @@ static int parse_opt(struct mcrd_opts *o, int c, const char **config)
 			   : 0;
 	case OPT_GROUP:
 		return parse_group(o, optarg);
+	case OPT_USER:
+		return parse_user(o, optarg);
 	case OPT_PORT:
 		return parse_port(optarg, &o->port)
 			   ? bad_value("--port", optarg, "a port id (decimal or 0x hex)")
@@ -360,7 +381,21 @@ static int dry_run(const char *path)
 	return ret ? 1 : 0;
 }
 
-static void reload(struct mcrd *d)
+/* What the service manager shows after READY=1. */
+static void tell_ready(struct mcrd *d, const char *what)
+{
+	char status[256];
+	int ret;
+
+	snprintf(status, sizeof(status), "%s: %zu rules, %u workers, kernel path %s", what,
+		 d->rules.n, d->opt.workers, kroute_state_text(d));
+	ret = notify_ready(&d->notify, status);
+	if (ret)
+		log_debug("NOTIFY_SOCKET: %s", strerror(-ret));
+}
+
+/* Returns whether the file was taken (false: rules unchanged). */
+static bool reload(struct mcrd *d)
 {
 	struct mcrd_stats before = d->stats;
 	char err[ERRLEN];
@@ -369,7 +404,7 @@ static void reload(struct mcrd *d)
 
 	if (!d->opt.config) {
 		log_info("SIGHUP: no configuration file to reload (no -c)");
-		return;
+		return true;
 	}
 	ret = rules_init(&next);
 	if (!ret) {
@@ -383,13 +418,14 @@ static void reload(struct mcrd *d)
 	if (ret) {
 		d->stats.reload_errors++;
 		log_err("reload refused, rules unchanged: %s", err);
-		return;
+		return false;
 	}
 	d->stats.reloads++;
 	log_info("reloaded %s: %zu rules (%llu added, %llu replaced, %llu deleted)", d->opt.config,
 		 d->rules.n, (unsigned long long)(d->stats.rule_adds - before.rule_adds),
 		 (unsigned long long)(d->stats.rule_replaces - before.rule_replaces),
 		 (unsigned long long)(d->stats.rule_dels - before.rule_dels));
+	return true;
 }
 
 static void signalled(void *arg, uint32_t events)
@@ -400,9 +436,12 @@ static void signalled(void *arg, uint32_t events)
 	(void)events;
 	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			reload(d);
+			notify_reloading(&d->notify);
+			/* READY=1 also after a refused reload: the old rules run on */
+			tell_ready(d, reload(d) ? "reloaded" : "reload refused, rules unchanged");
 		} else {
 			log_info("signal %u: exiting", si.ssi_signo);
+			notify_stopping(&d->notify);
 			loop_stop(&d->loop);
 		}
 	}
@@ -437,6 +476,48 @@ static int load_config(struct mcrd *d, struct rules *next)
 	return 0;
 }
 
+/* SIGHUP opens the file again, as whoever mcrd is by then: a file that
+ * only root could read would load now and fail at the first reload. */
+static int config_readable(const struct mcrd *d, char *err, size_t errlen)
+{
+	int fd;
+
+	if (!d->opt.config)
+		return 0;
+	fd = open(d->opt.config, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	snprintf(err, errlen, "%s: %s after dropping privileges%s%s (SIGHUP rereads it)",
+		 d->opt.config, strerror(errno), d->opt.user.name[0] ? " to user " : "",
+		 d->opt.user.name);
+	return -EACCES;
+}
+
+/* Only CAP_NET_ADMIN and CAP_NET_RAW from here on (privilege.h). */
+static int drop_privileges(struct mcrd *d, char *err, size_t errlen)
+{
+	const uint64_t admin = UINT64_C(1) << CAP_NET_ADMIN, raw = UINT64_C(1) << CAP_NET_RAW;
+	struct priv_result r;
+	int ret = priv_drop(&d->opt.user, &r, err, errlen);
+
+	if (ret)
+		return ret;
+	if (r.missing)
+		log_warn("started without %s%s%s: interfaces and the kernel path may fail",
+			 r.missing & admin ? "CAP_NET_ADMIN" : "",
+			 r.missing == (admin | raw) ? " and " : "",
+			 r.missing & raw ? "CAP_NET_RAW" : "");
+	if (r.bounding_left)
+		log_warn("capability bounding set left as it was (shrinking it needs "
+			 "CAP_SETPCAP); no_new_privs keeps any program mcrd runs from gaining it");
+	d->uid = geteuid();
+	log_debug("privileges dropped: uid %u gid %u, CAP_NET_ADMIN and CAP_NET_RAW only",
+		  (unsigned int)geteuid(), (unsigned int)getegid());
+	return config_readable(d, err, errlen);
+}
+
 static int start(struct mcrd *d, struct rules *next)
 {
 	char err[ERRLEN] = "";
@@ -460,6 +541,13 @@ static int start(struct mcrd *d, struct rules *next)
 	}
 	if (kroute_init(d, d->opt.kernel_path, d->opt.table, d->opt.mfc_expire_s))
 		return fatal(d, "out of memory");
+	ret = notify_open(&d->notify);
+	if (ret)
+		log_warn("NOTIFY_SOCKET: %s; no readiness notification", strerror(-ret));
+	/* before dp_init: the workers are the first threads, and capabilities
+	 * are per thread */
+	if (drop_privileges(d, err, sizeof(err)))
+		return fatal(d, err);
 	/* after signals_open: the workers inherit the blocked signal mask */
 	if (dp_init(d, err, sizeof(err)))
 		return fatal(d, err);
@@ -480,6 +568,7 @@ static void stop(struct mcrd *d, struct rules *next)
 		close(d->sigfd);
 	}
 	link_close(d, &d->loop);
+	notify_close(&d->notify);
 	genl_exit(d);
 	usersock_close(d, &d->loop);
 	loop_exit(&d->loop);
@@ -500,6 +589,7 @@ static int run(struct mcrd *d)
 	d->us.w.fd = -1;
 	d->link.w.fd = -1;
 	d->sig.fd = -1;
+	d->notify.fd = -1;
 	d->start_ms = loop_now_ms();
 	ret = load_config(d, &next);
 	if (!ret)
@@ -514,6 +604,9 @@ static int run(struct mcrd *d)
 			 MCR_VERSION, d->opt.port, d->rules.n, d->opt.workers,
 			 fanout_names[d->opt.fanout], egress_names[d->opt.egress],
 			 kroute_state_text(d));
+		/* the port answers from the first loop turn, with the
+		 * configuration applied: what READY=1 promises */
+		tell_ready(d, "running");
 		if (loop_run(&d->loop)) {
 			log_err("epoll_wait: %s", strerror(errno));
 			ret = 1;

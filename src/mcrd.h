@@ -15,6 +15,8 @@
 #include "genl.h"
 #include "link.h"
 #include "loop.h"
+#include "notify.h"
+#include "privilege.h"
 #include "rules.h"
 #include "usersock.h"
 
@@ -29,6 +31,7 @@ struct mcrd_opts {
 	gid_t admin_gid;      /* primary gid allowed to change rules */
 	char admin_group[64]; /* its name, for messages */
 	uint32_t port;	      /* NETLINK_USERSOCK port id */
+	struct priv_user user; /* --user; name[0] == 0: stay root */
 	int verbose;
 	bool syslog;
 	bool dry_run;
@@ -74,6 +77,7 @@ struct mcrd {
 	struct kroute *kr;
 	struct loop_watch sig;
 	int sigfd;
+	struct notify notify; /* the service manager, if one asked */
 	uint64_t start_ms; /* CLOCK_MONOTONIC at start, for uptime */
 	pid_t pid;
 	uid_t uid;
