@@ -31,7 +31,7 @@ PORT = int(os.environ.get("MCR_PORTID", "0x5fc00000"), 0)
 FAMILY = 0x5FC0
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLMSG_ERROR = 2
-CMD_RULE_NEW, CMD_RULE_GET, CMD_DAEMON_GET = 1, 3, 6
+CMD_RULE_NEW, CMD_RULE_DEL, CMD_RULE_GET, CMD_RULE_FLUSH, CMD_DAEMON_GET = 1, 2, 3, 4, 6
 A_RULE_IIF, A_RULE_GROUP, A_RULE_OUTPUT = 2, 4, 6
 A_OUTPUT_OIF = 1
 
@@ -337,7 +337,7 @@ def abuse_unpriv(secs):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     add = genl(CMD_RULE_NEW, attr(A_RULE_IIF, b"eth0\0") + attr(A_RULE_GROUP, bytes([239, 7, 7, 7]))
                + attr(A_RULE_OUTPUT | 0x8000, attr(A_OUTPUT_OIF, b"eth1\0")))
-    reqs = [genl(CMD_RULE_DEL, attr(1, struct.pack("=I", 1))), genl(4), add]
+    reqs = [genl(CMD_RULE_DEL, attr(1, struct.pack("=I", 1))), genl(CMD_RULE_FLUSH), add]
     n = eperm = 0
     end = time.monotonic() + secs
     while time.monotonic() < end:
