@@ -108,7 +108,11 @@ static size_t bpf_unique(const uint32_t *groups_be, size_t n, uint32_t *out)
 /*
  * Everything up to and including "destination in 224.0.0.0/4". The VLAN test
  * reads metadata because the kernel moves a received tag out of the frame
- * before packet sockets see it (the bytes at 12 then say IPv4). The range
+ * before packet sockets see it (the bytes at 12 then say IPv4). For a
+ * socket bound to one protocol, as ours are (ETH_P_IP), the kernel has
+ * also cleared that metadata again when no VLAN interface took the frame,
+ * and marked it PACKET_OTHERHOST instead: that test is what keeps such a
+ * frame out (and ip_rcv() drops OTHERHOST frames just the same). The range
  * test uses two jge so the destination stays in A for the group chain that
  * follows; @last is where a multicast destination goes next.
  */
@@ -116,6 +120,7 @@ static void bpf_emit_prefix(struct bpf_emit *e, enum bpf_target last)
 {
 	bpf_ld(e, BPF_W, (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE));
 	bpf_jmp(e, BPF_JEQ, PACKET_OUTGOING, BPF_TO_DROP, BPF_TO_NEXT);
+	bpf_jmp(e, BPF_JEQ, PACKET_OTHERHOST, BPF_TO_DROP, BPF_TO_NEXT);
 	bpf_ld(e, BPF_W, (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT));
 	bpf_jmp(e, BPF_JEQ, 0, BPF_TO_NEXT, BPF_TO_DROP);
 	bpf_ld(e, BPF_H, ETH_OFF_TYPE);

@@ -8,6 +8,10 @@
  * A frame passes (whole: the program returns 0xffffffff) only when all of
  * these hold, otherwise it is dropped (returns 0):
  * - it was not sent by this host (packet type is not PACKET_OUTGOING);
+ * - it is not PACKET_OTHERHOST: addressed to another host's MAC, or
+ *   tagged for a VLAN that has no interface here (the kernel clears the
+ *   tag before a socket bound to ETH_P_IP sees the frame, so only this
+ *   mark is left of it);
  * - it carries no VLAN tag in the metadata (a VLAN is its own interface);
  * - its EtherType is IPv4 (0x0800) and the IP version nibble is 4;
  * - the IP protocol is UDP (17);
@@ -29,7 +33,7 @@
 /* Longest group list compiled into the program; a jeq per group. */
 #define BPF_MAX_GROUPS 32
 
-/* Room for the longest program bpf_build writes (it needs BPF_MAX_GROUPS + 16). */
+/* Room for the longest program bpf_build writes (it needs BPF_MAX_GROUPS + 17). */
 #define BPF_PROG_MAX (BPF_MAX_GROUPS + 24)
 
 /*
