@@ -7,6 +7,10 @@
  *
  * A frame passes (whole: the program returns 0xffffffff) only when all of
  * these hold, otherwise it is dropped (returns 0):
+ * - it is on the socket's own interface (SKF_AD_IFINDEX): a socket bound
+ *   to a device and one protocol is also offered what that device handed
+ *   to an upper device, such as a VLAN interface over it, with the tag
+ *   already cleared;
  * - it was not sent by this host (packet type is not PACKET_OUTGOING);
  * - it is not PACKET_OTHERHOST: addressed to another host's MAC, or
  *   tagged for a VLAN that has no interface here (the kernel clears the
@@ -33,16 +37,18 @@
 /* Longest group list compiled into the program; a jeq per group. */
 #define BPF_MAX_GROUPS 32
 
-/* Room for the longest program bpf_build writes (it needs BPF_MAX_GROUPS + 17). */
+/* Room for the longest program bpf_build writes (it needs BPF_MAX_GROUPS + 19). */
 #define BPF_PROG_MAX (BPF_MAX_GROUPS + 24)
 
 /*
- * Writes the program for @n groups (network order; duplicates allowed and
+ * Writes the program for a socket on interface @ifindex and @n groups
+ * (network order; duplicates allowed and
  * not counted against BPF_MAX_GROUPS) into @prog, which has room for @cap
  * instructions. Returns the instruction count, or -ENOSPC when @cap is too
  * small. Pure.
  */
-int bpf_build(const uint32_t *groups_be, size_t n, struct sock_filter *prog, size_t cap);
+int bpf_build(const uint32_t *groups_be, size_t n, int ifindex, struct sock_filter *prog,
+	      size_t cap);
 
 /* Attaches (or atomically replaces) the program on socket @fd
  * (SO_ATTACH_FILTER). Returns 0 or -errno. */
