@@ -52,8 +52,8 @@ static void readable(void *arg, uint32_t events)
 	usersock_read(arg);
 }
 
-/* The big receive buffer absorbs bursts from many clients; only root may
- * force it past rmem_max. */
+/* USERSOCK_RCVBUF (usersock.h) says why this size; only root may force
+ * it past rmem_max. */
 static void set_rcvbuf(int fd)
 {
 	int size = USERSOCK_RCVBUF;

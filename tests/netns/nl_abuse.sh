@@ -10,6 +10,8 @@
 #   huge    requests with 100,000 attributes (400 kB): each gets EMSGSIZE
 #   unpriv  rule changes from uid 65534: each EPERM, the denied counter exact
 #   ports   300 sockets firing requests and dumps, never reading
+#   ports-nowait  the same with MSG_DONTWAIT: the kernel refuses what does
+#           not fit the daemon's queue instead of making the sender wait
 #   dumps   200 clients starting a dump of 500 rules, never reading
 # Afterwards the rule table is what it was, the daemon's peak memory stayed
 # bounded, and a full dump works.
@@ -73,6 +75,9 @@ abuse ports ns_exec "$PY" "$NLRAW" abuse ports 3 300
 check_eq "ports: 300 sockets" 300 "$(out ports 'j["sockets"]')"
 check_eq "ports: replies nobody reads are dropped, not kept" true \
 	"$([ $(($(st replies_dropped) - r0)) -gt 0 ] && echo true || echo false)"
+
+abuse ports-nowait ns_exec "$PY" "$NLRAW" abuse ports-nowait 3 300
+check_eq "ports-nowait: 300 sockets" 300 "$(out ports-nowait 'j["sockets"]')"
 
 abuse dumps ns_exec "$PY" "$NLRAW" abuse dumps 3 200
 

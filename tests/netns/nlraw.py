@@ -12,8 +12,9 @@ well-behaved client sends, and behaves as no well-behaved client behaves.
                             lies (every crafted case, answers checked),
                             huge (100,000 attributes), unpriv (rule changes,
                             run it as a user who may not), ports (N sockets
-                            fire requests, never read), dumps (N dumps
-                            never read)
+                            fire requests, never read), ports-nowait (the
+                            same, not waiting for room in the daemon's
+                            queue), dumps (N dumps never read)
   nlraw.py probe READY STOP [TIMEOUT]  a daemon-get every 10 ms until the
                             file STOP exists; JSON latencies
 """
@@ -350,9 +351,12 @@ def abuse_unpriv(secs):
     print(json.dumps({"sent": n, "eperm": eperm}))
 
 
-def abuse_ports(secs, nsock):
+def abuse_ports(secs, nsock, flags=0):
     """@nsock sockets take turns firing requests (a daemon-get with ACK, a
-    rule dump) and never read: every one of them fills up and stalls."""
+    rule dump) and never read: every one of them fills up and stalls. With
+    MSG_DONTWAIT in @flags they do not wait for room in the daemon's queue
+    either: the kernel drops what does not fit and tells the daemon
+    (ENOBUFS)."""
     socks = []
     for _ in range(nsock):
         x = sock()
@@ -360,14 +364,18 @@ def abuse_ports(secs, nsock):
         socks.append(x)
     get = nlmsg(FAMILY, NLM_F_REQUEST | NLM_F_ACK, 1, genl(CMD_DAEMON_GET))
     dump = nlmsg(FAMILY, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, 2, genl(CMD_RULE_GET))
-    n = 0
+    n = lost = 0
     end = time.monotonic() + secs
     while time.monotonic() < end:
         for x in socks:
-            x.sendto(dump if n % 8 == 0 else get, (PORT, 0))
-            n += 1
-        time.sleep(0.001)
-    print(json.dumps({"sent": n, "sockets": nsock}))
+            try:
+                x.sendto(dump if n % 8 == 0 else get, flags, (PORT, 0))
+                n += 1
+            except BlockingIOError:
+                lost += 1
+        if not flags:
+            time.sleep(0.001)
+    print(json.dumps({"sent": n, "sockets": nsock, "refused": lost}))
 
 
 def abuse_dumps(secs, nsock):
@@ -392,6 +400,8 @@ def abuse(kind, secs, arg):
         abuse_unpriv(secs)
     elif kind == "ports":
         abuse_ports(secs, arg or 300)
+    elif kind == "ports-nowait":
+        abuse_ports(secs, arg or 300, socket.MSG_DONTWAIT)
     elif kind == "dumps":
         abuse_dumps(secs, arg or 200)
     else:

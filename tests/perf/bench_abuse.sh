@@ -4,10 +4,11 @@
 # a daemon-get every 10 ms, one at a time, and times each answer. The goal
 # is every probe answered within 100 ms; this reports, it does not assert.
 # Cases (as tests/netns/nl_abuse.sh): none (baseline), lies, huge, unpriv,
-# ports (300 non-reading sockets), dumps (200 dumps never read), against a
+# ports (300 non-reading sockets), ports-nowait (the same, sending with
+# MSG_DONTWAIT), dumps (200 dumps never read), against a
 # daemon holding 10,000 rules. Writes docs/perf/abuse.csv and
 # docs/perf/abuse.png and prints a table.
-# Usage: bench_abuse.sh [SECS]   (default 5)
+# Usage: [CASES="lies ports"] bench_abuse.sh [SECS]   (default: all, 5 s)
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 B=$TOP/build
@@ -15,6 +16,7 @@ OUT=$TOP/docs/perf
 NLRAW=$TOP/tests/netns/nlraw.py
 PY=/usr/bin/python3
 SECS=${1:-5}
+CASES=${CASES:-none lies huge unpriv ports ports-nowait dumps}
 NS=mcr-bench-abuse-$$
 WORK=$(mktemp -d /tmp/mcr-bench.XXXXXX)
 PID=
@@ -66,13 +68,16 @@ PY
 
 ab() { ip netns exec "$NS" "$PY" "$NLRAW" abuse "$@"; }
 : >"$WORK/csv"
-run none sleep "$SECS"
-run lies ab lies "$SECS"
-run huge ab huge "$SECS"
-run unpriv ip netns exec "$NS" setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$PY" "$NLRAW" abuse unpriv "$SECS"
-run ports ab ports "$SECS" 300
-run dumps ab dumps "$SECS" 200
+for c in $CASES; do
+	case $c in
+	none) run none sleep "$SECS" ;;
+	unpriv) run unpriv ip netns exec "$NS" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PY" "$NLRAW" abuse unpriv "$SECS" ;;
+	ports | ports-nowait) run "$c" ab "$c" "$SECS" 300 ;;
+	dumps) run dumps ab dumps "$SECS" 200 ;;
+	*) run "$c" ab "$c" "$SECS" ;;
+	esac
+done
 
 {
 	echo "case,probes,answered,p50_ms,p99_ms,max_ms,abuser_requests,mcrd_peak_rss_kb"
