@@ -12,7 +12,8 @@
 #   ports   300 sockets firing requests and dumps, never reading
 #   ports-nowait  the same with MSG_DONTWAIT: the kernel refuses what does
 #           not fit the daemon's queue instead of making the sender wait
-#   dumps   200 clients starting a dump of 500 rules, never reading
+#   dumps   200 clients starting a dump of 500 rules, never reading: 64
+#           run (the daemon's limit), the others are refused
 # Afterwards the rule table is what it was, the daemon's peak memory stayed
 # bounded, and a full dump works.
 . "$(dirname "$0")/lib.sh"
@@ -79,7 +80,13 @@ check_eq "ports: replies nobody reads are dropped, not kept" true \
 abuse ports-nowait ns_exec "$PY" "$NLRAW" abuse ports-nowait 3 300
 check_eq "ports-nowait: 300 sockets" 300 "$(out ports-nowait 'j["sockets"]')"
 
+de() { nl -j stats show | json '"%d %d" % (j["dumps"], j["errors"])'; }
+read -r d0 e0 <<<"$(de)"
 abuse dumps ns_exec "$PY" "$NLRAW" abuse dumps 3 200
+# 64 dumps at a time in the daemon (GENL_DUMPS_MAX): the rest are refused.
+# (stats show is a dump itself: the second one counts one more.)
+read -r d1 e1 <<<"$(de)"
+check_eq "dumps: 64 started, 136 refused (EBUSY)" "65 136" "$((d1 - d0)) $((e1 - e0))"
 
 check_eq "rule table unchanged" "$BEFORE" "$(nl -j rule show)"
 check_eq "no rule added or deleted" "0 0" "$(nl -j stats show | json '"%d %d" % (j["rule_adds"] - 500, j["rule_dels"])')"
