@@ -42,10 +42,9 @@
 
 /*
  * Writes the program for a socket on interface @ifindex and @n groups
- * (network order; duplicates allowed and
- * not counted against BPF_MAX_GROUPS) into @prog, which has room for @cap
- * instructions. Returns the instruction count, or -ENOSPC when @cap is too
- * small. Pure.
+ * (network order; duplicates allowed and not counted against
+ * BPF_MAX_GROUPS) into @prog, which has room for @cap instructions.
+ * Returns the instruction count, or -ENOSPC when @cap is too small. Pure.
  */
 int bpf_build(const uint32_t *groups_be, size_t n, int ifindex, struct sock_filter *prog,
 	      size_t cap);

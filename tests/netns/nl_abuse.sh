@@ -62,7 +62,8 @@ check_eq "lies: malformed counted, each once" "$(out lies 'j["malformed"]')" \
 
 m0=$(st malformed)
 abuse huge ns_exec "$PY" "$NLRAW" abuse huge 2
-check_eq "huge: every one EMSGSIZE" true "$(out huge 'j["sent"] > 0 and j["emsgsize"] == j["sent"]')"
+check_eq "huge: every one EMSGSIZE" true \
+	"$(out huge 'j["sent"] > 0 and j["emsgsize"] == j["sent"]')"
 check_eq "huge: malformed counted" "$(out huge 'j["sent"]')" "$(($(st malformed) - m0))"
 
 d0=$(st denied)
@@ -89,7 +90,8 @@ read -r d1 e1 <<<"$(de)"
 check_eq "dumps: 64 started, 136 refused (EBUSY)" "65 136" "$((d1 - d0)) $((e1 - e0))"
 
 check_eq "rule table unchanged" "$BEFORE" "$(nl -j rule show)"
-check_eq "no rule added or deleted" "0 0" "$(nl -j stats show | json '"%d %d" % (j["rule_adds"] - 500, j["rule_dels"])')"
+check_eq "no rule added or deleted" "0 0" \
+	"$(nl -j stats show | json '"%d %d" % (j["rule_adds"] - 500, j["rule_dels"])')"
 # bound: every session full (1,024 peers x 64 KiB) would be 64 MiB
 check_eq "peak memory bounded (< 64 MiB over the start)" true \
 	"$([ $(($(hwm) - HWM0)) -lt 65536 ] && echo true || echo false)"

@@ -104,8 +104,8 @@ def crafted():
         ("attr-length-2", nlmsg(FAMILY, NLM_F_REQUEST | NLM_F_ACK, 16,
                                 genl(CMD_RULE_NEW, attr(A_RULE_IIF, b"eth0\0", 2))), "EINVAL"),
         ("attr-length-0", nlmsg(FAMILY, NLM_F_REQUEST | NLM_F_ACK, 17,
-                                genl(CMD_RULE_NEW, good_iif + attr(A_RULE_GROUP, b"\xef\1\1\1", 0))),
-         "EINVAL"),
+                                genl(CMD_RULE_NEW, good_iif +
+                                     attr(A_RULE_GROUP, b"\xef\1\1\1", 0))), "EINVAL"),
         # a nest of 8 bytes whose inner attribute claims 12: it runs past its
         # parent but not past the message (more attributes follow)
         ("nest-past-parent", nlmsg(FAMILY, NLM_F_REQUEST | NLM_F_ACK, 18,

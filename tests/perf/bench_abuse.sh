@@ -35,8 +35,7 @@ ip netns exec "$NS" "$B/mcrd" >"$WORK/log" 2>&1 &
 PID=$!
 for _ in $(seq 100); do "$B/mcr-nl" -n "$NS" daemon show >/dev/null 2>&1 && break; sleep 0.05; done
 "$PY" -c 'for i in range(10000):
-    print("rule add iif x0 group 239.%d.%d.%d oif y0" % (1 + i // 65536, (i // 256) % 256, i % 256))' \
-	>"$WORK/b"
+    print("rule add iif x0 group 239.%d.%d.%d oif y0" % (1, i // 256, i % 256))' >"$WORK/b"
 "$B/mcr-nl" -n "$NS" -b "$WORK/b" >"$WORK/batch.out" 2>&1 ||
 	{ echo "bench_abuse: batch failed: $(tail -3 "$WORK/batch.out")" >&2; exit 1; }
 hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$PID/status"; }
@@ -85,7 +84,8 @@ done
 } >"$OUT/abuse.csv"
 echo "| case | probes | answered | p50 | p99 | max | abuser requests | mcrd peak RSS |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -F, '{printf "| %s | %d | %d | %s ms | %s ms | %s ms | %d | %d kB |\n", $1, $2, $3, $4, $5, $6, $7, $8}' \
+awk -F, '{printf "| %s | %d | %d | %s ms | %s ms | %s ms | %d | %d kB |\n",
+	$1, $2, $3, $4, $5, $6, $7, $8}' \
 	"$WORK/csv"
 if command -v gnuplot >/dev/null; then
 	gnuplot <<GP
@@ -100,7 +100,7 @@ set logscale y
 set yrange [0.01:1000]
 set ylabel "ms (log)"
 set grid ytics
-set key top left
+set key top right
 set arrow from graph 0, first 100 to graph 1, first 100 nohead dt 2
 set label "100 ms goal" at graph 0.01, first 130
 plot "$OUT/abuse.csv" every ::1 using 4:xtic(1) title "p50", \
