@@ -108,14 +108,24 @@ static size_t bpf_unique(const uint32_t *groups_be, size_t n, uint32_t *out)
 /*
  * Everything up to and including "destination in 224.0.0.0/4". The VLAN test
  * reads metadata because the kernel moves a received tag out of the frame
- * before packet sockets see it (the bytes at 12 then say IPv4). The range
+ * before packet sockets see it (the bytes at 12 then say IPv4). For a
+ * socket bound to one protocol, as ours are (ETH_P_IP), the kernel has
+ * also cleared that metadata again when no VLAN interface took the frame,
+ * and marked it PACKET_OTHERHOST instead: that test is what keeps such a
+ * frame out (and ip_rcv() drops OTHERHOST frames just the same). When a
+ * VLAN interface did take the frame, the kernel still offers it to the
+ * sockets bound to the device below, untagged and as MULTICAST: only the
+ * device it is now on (SKF_AD_IFINDEX, the VLAN interface) tells. The range
  * test uses two jge so the destination stays in A for the group chain that
  * follows; @last is where a multicast destination goes next.
  */
-static void bpf_emit_prefix(struct bpf_emit *e, enum bpf_target last)
+static void bpf_emit_prefix(struct bpf_emit *e, int ifindex, enum bpf_target last)
 {
+	bpf_ld(e, BPF_W, (uint32_t)(SKF_AD_OFF + SKF_AD_IFINDEX));
+	bpf_jmp(e, BPF_JEQ, (uint32_t)ifindex, BPF_TO_NEXT, BPF_TO_DROP);
 	bpf_ld(e, BPF_W, (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE));
 	bpf_jmp(e, BPF_JEQ, PACKET_OUTGOING, BPF_TO_DROP, BPF_TO_NEXT);
+	bpf_jmp(e, BPF_JEQ, PACKET_OTHERHOST, BPF_TO_DROP, BPF_TO_NEXT);
 	bpf_ld(e, BPF_W, (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT));
 	bpf_jmp(e, BPF_JEQ, 0, BPF_TO_NEXT, BPF_TO_DROP);
 	bpf_ld(e, BPF_H, ETH_OFF_TYPE);
@@ -130,7 +140,8 @@ static void bpf_emit_prefix(struct bpf_emit *e, enum bpf_target last)
 	bpf_jmp(e, BPF_JGE, MCAST_HIGH, BPF_TO_DROP, last);
 }
 
-int bpf_build(const uint32_t *groups_be, size_t n, struct sock_filter *prog, size_t cap)
+int bpf_build(const uint32_t *groups_be, size_t n, int ifindex, struct sock_filter *prog,
+	      size_t cap)
 {
 	struct bpf_emit e = {.prog = prog, .cap = cap};
 	uint32_t uniq[BPF_MAX_GROUPS + 1];
@@ -140,7 +151,7 @@ int bpf_build(const uint32_t *groups_be, size_t n, struct sock_filter *prog, siz
 	if (m > BPF_MAX_GROUPS)
 		m = 0;
 	/* Without a list, a multicast destination is accepted right away. */
-	bpf_emit_prefix(&e, m ? BPF_TO_NEXT : BPF_TO_ACCEPT);
+	bpf_emit_prefix(&e, ifindex, m ? BPF_TO_NEXT : BPF_TO_ACCEPT);
 	for (i = 0; i < m; i++)
 		bpf_jmp(&e, BPF_JEQ, uniq[i], BPF_TO_ACCEPT, BPF_TO_NEXT);
 	drop = e.len;

@@ -622,6 +622,28 @@ void genl_input(struct mcrd *d, const struct genl_peer *peer, const void *buf, s
 	}
 }
 
+void genl_input_truncated(struct mcrd *d, const struct genl_peer *peer, const void *buf,
+			  size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	struct mcr_extack ext = {0};
+
+	d->stats.malformed++;
+	/* send_ack echoes at most GENL_GOODSIZE bytes of the request, and
+	 * only when its nlmsg_len says so: they must all be in @buf. */
+	if (len < GENL_GOODSIZE || nlh->nlmsg_len < NLMSG_HDRLEN ||
+	    !(nlh->nlmsg_flags & NLM_F_REQUEST)) {
+		log_debug("port %u: datagram longer than %zu bytes dropped", peer->port, len);
+		return;
+	}
+	d->stats.requests++;
+	d->stats.errors++;
+	mcr_extack_set(&ext, NULL, "request longer than the %zu bytes mcrd reads of a datagram",
+		       len);
+	log_debug("port %u: seq %u: %s", peer->port, nlh->nlmsg_seq, ext.msg);
+	send_ack(d, peer, nlh, -EMSGSIZE, &ext);
+}
+
 /* ---- the mcr family ------------------------------------------------------ */
 
 /* clang-format off */

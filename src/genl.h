@@ -96,6 +96,13 @@ void genl_exit(struct mcrd *d);
  * message in order, each with its reply, ACK or error. Never blocks. */
 void genl_input(struct mcrd *d, const struct genl_peer *peer, const void *buf, size_t len);
 
+/* Answers a datagram that was longer than the @len bytes read of it
+ * (GENL_RX_MAX): a request gets EMSGSIZE, so its sender learns why instead
+ * of waiting for a reply that never comes; anything else is dropped. Both
+ * count as malformed. */
+void genl_input_truncated(struct mcrd *d, const struct genl_peer *peer, const void *buf,
+			  size_t len);
+
 /* Resumes the sends that found a full buffer (the timer's callback). */
 void genl_retry(struct mcrd *d);
 

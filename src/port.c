@@ -80,10 +80,10 @@ static int unique_groups(const uint32_t *in, size_t n, uint32_t **out, size_t *n
 	return 0;
 }
 
-static int attach_filter(int fd, const uint32_t *groups, size_t n)
+static int attach_filter(int fd, int ifindex, const uint32_t *groups, size_t n)
 {
 	struct sock_filter prog[BPF_PROG_MAX];
-	int len = bpf_build(groups, n, prog, BPF_PROG_MAX);
+	int len = bpf_build(groups, n, ifindex, prog, BPF_PROG_MAX);
 
 	return len < 0 ? len : bpf_attach(fd, prog, (size_t)len);
 }
@@ -123,7 +123,7 @@ static int rx_ring_open(struct rx_ring *r, int ifindex, const struct rx_cfg *cfg
 	r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (r->fd < 0)
 		return -errno;
-	ret = attach_filter(r->fd, groups, n_groups);
+	ret = attach_filter(r->fd, ifindex, groups, n_groups);
 	if (!ret)
 		ret = rx_ring_map(r, cfg);
 	if (!ret)
@@ -360,7 +360,7 @@ int rx_port_set_groups(struct rx_port *p, const uint32_t *groups, size_t n)
 		return 0;
 	}
 	for (unsigned int i = 0; i < p->n && !ret; i++)
-		ret = attach_filter(p->ring[i].fd, g, k);
+		ret = attach_filter(p->ring[i].fd, p->ifindex, g, k);
 	if (!ret)
 		ret = set_macs(p, g, k);
 	free(p->groups);

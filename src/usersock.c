@@ -52,8 +52,8 @@ static void readable(void *arg, uint32_t events)
 	usersock_read(arg);
 }
 
-/* The big receive buffer absorbs bursts from many clients; only root may
- * force it past rmem_max. */
+/* USERSOCK_RCVBUF (usersock.h) says why this size; only root may force
+ * it past rmem_max. */
 static void set_rcvbuf(int fd)
 {
 	int size = USERSOCK_RCVBUF;
@@ -136,15 +136,13 @@ void usersock_close(struct mcrd *d, struct loop *loop)
 	u->buf = NULL;
 }
 
-/* Checks what the kernel says about a datagram; false drops it. */
+/* Checks what the kernel says about a datagram's sender; false drops it. */
 static bool acceptable(struct mcrd *d, const struct nl_datagram *dg, ssize_t n)
 {
 	const struct sockaddr_nl *sa = &dg->from;
 	const char *why = NULL;
 
-	if (dg->truncated)
-		why = "longer than the receive buffer";
-	else if (sa->nl_groups)
+	if (sa->nl_groups)
 		why = "sent to a multicast group";
 	else if (!dg->has_cred)
 		why = "without credentials";
@@ -170,7 +168,10 @@ static int read_one(struct mcrd *d)
 		return 0;
 	peer = (struct genl_peer){
 	    .tr = &d->us.tr, .port = dg.from.nl_pid, .uid = dg.cred.uid, .gid = dg.cred.gid};
-	genl_input(d, &peer, d->us.buf, (size_t)n);
+	if (dg.truncated)
+		genl_input_truncated(d, &peer, d->us.buf, (size_t)n);
+	else
+		genl_input(d, &peer, d->us.buf, (size_t)n);
 	return 0;
 }
 

@@ -16,7 +16,14 @@
 /* Datagrams read per wakeup, so that timers and other sockets still run
  * while a flood arrives. */
 #define USERSOCK_BURST 64
-#define USERSOCK_RCVBUF (8 << 20)
+/*
+ * The receive queue is served in order, so its size is how long a client
+ * may wait behind a flood: 8 MiB held about 10,000 requests, 200 ms of
+ * work (tests/perf/bench_abuse.sh, ports-nowait). A client that sends
+ * without MSG_DONTWAIT, as mcr-nl and libnl do, waits in the kernel for
+ * room instead of being refused, so a short queue loses it nothing.
+ */
+#define USERSOCK_RCVBUF (256 << 10)
 
 struct mcrd;
 

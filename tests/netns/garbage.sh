@@ -1,7 +1,8 @@
 #!/bin/bash
 # Malformed, truncated, lying and random netlink from a raw socket: every
 # parseable request gets the right error, the rest is counted and dropped,
-# and the daemon keeps running and answering.
+# and the daemon keeps running and answering. (nl_abuse.sh repeats these
+# cases in a loop with a probe client running.)
 . "$(dirname "$0")/lib.sh"
 setup
 mcrd_start
@@ -22,6 +23,14 @@ expect not-a-request none
 expect deep-nest EINVAL
 expect 16000-attributes EINVAL
 expect self-loop ELOOP
+expect attr-length-2 EINVAL
+expect attr-length-0 EINVAL
+expect nest-past-parent EINVAL
+expect nest-past-message EINVAL
+expect message-past-datagram ack
+expect second-message-truncated ack
+# 400 kB, past the 64 kB the daemon reads of a datagram: an error, not silence
+expect 100000-attributes EMSGSIZE
 check_rc "random datagrams" 0 ns_exec python3 "$TOP/tests/netns/nlraw.py" fuzz 3000 $$
 check_rc "daemon alive" 0 kill -0 "$MCRD_PID"
 check_rc "daemon answers" 0 nl -j rule show

@@ -39,6 +39,7 @@ struct vm_env {
 	size_t len;
 	uint32_t pkttype;
 	uint32_t vlan_present;
+	uint32_t ifindex;
 };
 
 static const uint16_t vm_ops[] = {
@@ -66,6 +67,7 @@ static int vm_is_ancillary(uint32_t k)
 static int vm_known_ancillary(uint32_t k)
 {
 	return k == (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE) ||
+	       k == (uint32_t)(SKF_AD_OFF + SKF_AD_IFINDEX) ||
 	       k == (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT);
 }
 
@@ -104,6 +106,8 @@ static int vm_load(const struct vm_env *env, uint16_t size, uint32_t k, uint32_t
 			*a = env->pkttype;
 		else if (k == (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT))
 			*a = env->vlan_present;
+		else if (k == (uint32_t)(SKF_AD_OFF + SKF_AD_IFINDEX))
+			*a = env->ifindex;
 		else
 			return VM_FAULT;
 		return 0;
@@ -179,6 +183,9 @@ struct prog {
 
 static uint8_t payload[64];
 
+/* The interface the programs of these tests are built for. */
+#define IFINDEX 7
+
 /* Builds the program for host-order @groups and checks its structure. */
 static void build_hosts(struct prog *p, const uint32_t *groups, size_t n)
 {
@@ -188,17 +195,19 @@ static void build_hosts(struct prog *p, const uint32_t *groups, size_t n)
 	assert_true(n <= 128);
 	for (i = 0; i < n; i++)
 		be[i] = htonl(groups[i]);
-	p->len = bpf_build(be, n, p->f, BPF_PROG_MAX);
+	p->len = bpf_build(be, n, IFINDEX, p->f, BPF_PROG_MAX);
 	assert_true(p->len > 0);
 	assert_int_equal(vm_check(p->f, (size_t)p->len), 0);
 }
 
-/* Runs @p over an exact-size copy of the frame; true when it is accepted. */
-static int passes_env(const struct prog *p, const uint8_t *frame, size_t n, uint32_t pkttype,
-		      uint32_t vlan)
+/* Runs @p over an exact-size copy of the frame, as on interface @ifindex;
+ * true when it is accepted. */
+static int passes_dev(const struct prog *p, const uint8_t *frame, size_t n, uint32_t pkttype,
+		      uint32_t vlan, uint32_t ifindex)
 {
 	uint8_t *copy = malloc(n ? n : 1);
-	struct vm_env env = {.pkt = copy, .len = n, .pkttype = pkttype, .vlan_present = vlan};
+	struct vm_env env = {
+	    .pkt = copy, .len = n, .pkttype = pkttype, .vlan_present = vlan, .ifindex = ifindex};
 	int64_t r;
 
 	assert_non_null(copy);
@@ -207,6 +216,12 @@ static int passes_env(const struct prog *p, const uint8_t *frame, size_t n, uint
 	free(copy);
 	assert_true(r == 0 || r == RET_ALL);
 	return r == RET_ALL;
+}
+
+static int passes_env(const struct prog *p, const uint8_t *frame, size_t n, uint32_t pkttype,
+		      uint32_t vlan)
+{
+	return passes_dev(p, frame, n, pkttype, vlan, IFINDEX);
 }
 
 static int passes_spec(const struct prog *p, const struct fb_spec *s, uint32_t pkttype)
@@ -244,10 +259,13 @@ static void test_bpf_accepts_udp_to_listed_group(void **state)
 		assert_true(passes_to(&p, listed[i], 0));
 }
 
-static void test_bpf_accepts_every_packet_type_but_outgoing(void **state)
+/* OTHERHOST: for another host's MAC, or tagged for a VLAN without an
+ * interface here, whose tag the kernel cleared before our socket saw it
+ * (tests/netns/fwd_malformed.sh, kind vlan). */
+static void test_bpf_drops_outgoing_and_otherhost(void **state)
 {
 	static const uint32_t in_types[] = {PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST,
-					    PACKET_OTHERHOST, PACKET_LOOPBACK};
+					    PACKET_LOOPBACK};
 	struct fb_spec s;
 	struct prog p;
 	size_t i;
@@ -258,6 +276,25 @@ static void test_bpf_accepts_every_packet_type_but_outgoing(void **state)
 	for (i = 0; i < sizeof(in_types) / sizeof(in_types[0]); i++)
 		assert_true(passes_spec(&p, &s, in_types[i]));
 	assert_false(passes_spec(&p, &s, PACKET_OUTGOING));
+	assert_false(passes_spec(&p, &s, PACKET_OTHERHOST));
+}
+
+/* A VLAN interface over ours took the frame and cleared its tag; the
+ * kernel still offers it to our socket, now on the VLAN interface. */
+static void test_bpf_drops_frames_on_another_interface(void **state)
+{
+	struct fb_spec s;
+	struct prog p;
+	uint8_t buf[256];
+	size_t n;
+
+	(void)state;
+	build_hosts(&p, NULL, 0);
+	fb_default(&s, payload, sizeof(payload));
+	n = fb_build(&s, buf, sizeof(buf));
+	assert_true(passes_dev(&p, buf, n, PACKET_MULTICAST, 0, IFINDEX));
+	assert_false(passes_dev(&p, buf, n, PACKET_MULTICAST, 0, IFINDEX + 1));
+	assert_false(passes_dev(&p, buf, n, PACKET_MULTICAST, 0, 0));
 }
 
 static void test_bpf_drops_vlan_tag_in_metadata(void **state)
@@ -486,16 +523,16 @@ static void test_bpf_reports_enospc_when_cap_too_small(void **state)
 	(void)state;
 	for (i = 0; i < BPF_MAX_GROUPS; i++)
 		be[i] = htonl(0xef090001 + (uint32_t)i);
-	assert_int_equal(bpf_build(be, 3, NULL, 0), -ENOSPC);
+	assert_int_equal(bpf_build(be, 3, IFINDEX, NULL, 0), -ENOSPC);
 	for (n = 0; n <= BPF_MAX_GROUPS; n += 8) {
-		len = bpf_build(be, n, buf, BPF_PROG_MAX);
+		len = bpf_build(be, n, IFINDEX, buf, BPF_PROG_MAX);
 		assert_true(len > 0);
 		memset(buf, 0xa5, sizeof(buf));
-		assert_int_equal(bpf_build(be, n, buf, (size_t)len - 1), -ENOSPC);
+		assert_int_equal(bpf_build(be, n, IFINDEX, buf, (size_t)len - 1), -ENOSPC);
 		/* Nothing at or past the cap was written. */
 		for (i = ((size_t)len - 1) * sizeof(buf[0]); i < sizeof(buf); i++)
 			assert_int_equal(((uint8_t *)buf)[i], 0xa5);
-		assert_int_equal(bpf_build(be, n, buf, (size_t)len), len);
+		assert_int_equal(bpf_build(be, n, IFINDEX, buf, (size_t)len), len);
 	}
 }
 
@@ -523,7 +560,7 @@ static void test_bpf_longest_program_fits_prog_max(void **state)
 struct model_case {
 	uint32_t groups[40];
 	size_t n;
-	uint32_t pkttype, vlan, daddr;
+	uint32_t pkttype, vlan, daddr, ifindex;
 	uint16_t ethertype;
 	uint8_t version, proto;
 };
@@ -539,7 +576,9 @@ static int model_accepts(const struct model_case *c)
 		distinct += j == i;
 		listed_here |= c->groups[i] == c->daddr;
 	}
-	if (c->pkttype == PACKET_OUTGOING || c->vlan || c->ethertype != 0x0800 || c->version != 4 ||
+	if (c->ifindex != IFINDEX || c->pkttype == PACKET_OUTGOING ||
+	    c->pkttype == PACKET_OTHERHOST || c->vlan ||
+	    c->ethertype != 0x0800 || c->version != 4 ||
 	    c->proto != 17 || (c->daddr >> 28) != 0xe)
 		return 0;
 	return distinct == 0 || distinct > BPF_MAX_GROUPS || listed_here;
@@ -554,7 +593,8 @@ static void model_random(struct model_case *c, uint64_t *rng)
 {
 	static const uint32_t addrs[] = {0xef010101, 0xef010102, 0xe0000000, 0xefffffff,
 					 0xe0000116, 0x0a000002, 0xf0000000, 0xdfffffff};
-	static const uint32_t types[] = {PACKET_HOST, PACKET_MULTICAST, PACKET_OUTGOING};
+	static const uint32_t types[] = {PACKET_HOST, PACKET_MULTICAST, PACKET_OUTGOING,
+					 PACKET_OTHERHOST};
 	static const uint32_t eths[] = {0x0800, 0x0800, 0x0800, 0x86dd, 0x0806};
 	static const uint32_t vers[] = {4, 4, 4, 6};
 	static const uint32_t protos[] = {17, 17, 17, 6, 2};
@@ -565,8 +605,9 @@ static void model_random(struct model_case *c, uint64_t *rng)
 	c->n = pick(rng, sizes, 8);
 	for (i = 0; i < c->n; i++)
 		c->groups[i] = c->n > 8 ? 0xef090001 + (uint32_t)i : pick(rng, addrs, 8);
-	c->pkttype = pick(rng, types, 3);
+	c->pkttype = pick(rng, types, 4);
 	c->vlan = fb_rand(rng) % 8 == 0;
+	c->ifindex = fb_rand(rng) % 8 == 0 ? IFINDEX + 1 : IFINDEX;
 	c->daddr = pick(rng, addrs, 8);
 	c->ethertype = (uint16_t)pick(rng, eths, 5);
 	c->version = (uint8_t)pick(rng, vers, 4);
@@ -593,7 +634,8 @@ static void test_bpf_matches_reference_model(void **state)
 		s.version = c.version;
 		s.proto = c.proto;
 		n = fb_build(&s, buf, sizeof(buf));
-		assert_int_equal(passes_env(&p, buf, n, c.pkttype, c.vlan), model_accepts(&c));
+		assert_int_equal(passes_dev(&p, buf, n, c.pkttype, c.vlan, c.ifindex),
+				 model_accepts(&c));
 		accepted += model_accepts(&c);
 	}
 	/* Both verdicts were exercised, not just one. */
@@ -733,7 +775,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bpf_accepts_udp_to_listed_group),
-	    cmocka_unit_test(test_bpf_accepts_every_packet_type_but_outgoing),
+	    cmocka_unit_test(test_bpf_drops_outgoing_and_otherhost),
+	    cmocka_unit_test(test_bpf_drops_frames_on_another_interface),
 	    cmocka_unit_test(test_bpf_drops_vlan_tag_in_metadata),
 	    cmocka_unit_test(test_bpf_drops_vlan_tag_in_frame),
 	    cmocka_unit_test(test_bpf_drops_arp),

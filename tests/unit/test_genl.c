@@ -478,6 +478,36 @@ static void test_lying_length_and_non_requests_are_dropped(void **state)
 	assert_int_equal(c->d.stats.malformed, 3);
 }
 
+static void test_truncated_request_gets_emsgsize(void **state)
+{
+	struct ctx *c = *state;
+	struct genl_peer p = {.tr = &c->tr, .port = PEER};
+	unsigned char *buf = calloc(1, GENL_RX_MAX);
+	struct nlmsghdr *nlh;
+	struct ack k;
+
+	assert_non_null(buf);
+	/* what usersock read of a 400 kB rule-new: the first 64 kB */
+	nlh = req_start(c, buf, MCR_FAMILY_ID, NLM_F_ACK, MCR_CMD_RULE_NEW);
+	nlh->nlmsg_len = 400016;
+	genl_input_truncated(&c->d, &p, buf, GENL_RX_MAX);
+	assert_int_equal(c->f.n, 1);
+	k = get_ack(&c->f.out[0]);
+	assert_int_equal(k.error, -EMSGSIZE);
+	assert_int_equal(k.seq, c->seq);
+	assert_string_equal(k.msg, "request longer than the 65536 bytes mcrd reads of a datagram");
+	/* a non-request, or a header shorter than itself, is only counted */
+	nlh->nlmsg_flags &= (uint16_t)~NLM_F_REQUEST;
+	genl_input_truncated(&c->d, &p, buf, GENL_RX_MAX);
+	nlh->nlmsg_flags |= NLM_F_REQUEST;
+	nlh->nlmsg_len = 8;
+	genl_input_truncated(&c->d, &p, buf, GENL_RX_MAX);
+	assert_int_equal(c->f.n, 1);
+	assert_int_equal(c->d.stats.malformed, 3);
+	assert_int_equal(c->d.stats.rule_adds, 0);
+	free(buf);
+}
+
 static void test_echo_sends_the_rule_before_the_ack(void **state)
 {
 	struct ctx *c = *state;
@@ -1297,6 +1327,7 @@ int main(void)
 	    T(test_unknown_command_and_type_are_eopnotsupp),
 	    T(test_missing_genl_header_is_einval),
 	    T(test_lying_length_and_non_requests_are_dropped),
+	    T(test_truncated_request_gets_emsgsize),
 	    T(test_echo_sends_the_rule_before_the_ack),
 	    T(test_pending_rule_warning_rides_on_the_ack),
 	    T(test_rule_new_flag_semantics),
