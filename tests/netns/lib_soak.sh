@@ -37,6 +37,9 @@ SOAK_RSS_CHECK=${SOAK_RSS_CHECK:-yes}
 SOAK_RSS_TOL_KIB=${SOAK_RSS_TOL_KIB:-1024}
 SOAK_OUT=${SOAK_OUT:-$WORK}
 SOAK_MCRD_OPTS=${SOAK_MCRD_OPTS:-}
+# SOAK_NICE: the nice value of mcrd, the generators and the sink (default
+# 0); on a shared machine a negative one keeps other work from starving them
+SOAK_NICE=${SOAK_NICE:-0}
 NFLAP=4
 
 # soak_ticks PID: utime+stime of PID (all its threads), in clock ticks
@@ -51,20 +54,24 @@ soak_snmp() {
 
 # soak_sample T0: one CSV line about mcrd now
 soak_sample() {
-	local t rss heap fds thr cpu sent fwd rdrop recv rbuf rules
+	local t rss heap fds thr cpu run wait sent fwd rdrop recv rbuf rules
 	t=$((($(date +%s%N) - $1) / 1000000))
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$MCRD_PID/status")
 	thr=$(awk '/^Threads/ {print $2}' "/proc/$MCRD_PID/status")
 	heap=$(awk '/^RssAnon/ {print $2}' "/proc/$MCRD_PID/status")
 	fds=$(find "/proc/$MCRD_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
 	cpu=$(soak_ticks "$MCRD_PID")
+	# run time and run-queue wait of mcrd's threads, ms: a worker that waits
+	# for a CPU more than it runs is starved by other work, not stuck
+	read -r run wait < <(cat "/proc/$MCRD_PID"/task/*/schedstat 2>/dev/null |
+		awk '{r += $1; w += $2} END {printf "%d %d\n", r / 1e6, w / 1e6}')
 	sent=$(soak_snmp "$GNS" OutDatagrams)
 	read -r fwd rdrop < <(nl -j worker show |
 		json '"%d %d" % (sum(w["tx_packets"] for w in j), sum(w["ring_drops"] for w in j))')
 	recv=$(soak_snmp "$(sink_ns 1)" InDatagrams)
 	rbuf=$(soak_snmp "$(sink_ns 1)" RcvbufErrors)
 	rules=$(nl -j daemon show | json 'j["rules"]')
-	echo "$((t / 1000)).$(printf %03d $((t % 1000))),$rss,$heap,$fds,$thr,$cpu,$sent,$fwd,$rdrop,$recv,$rbuf,$rules"
+	echo "$((t / 1000)).$(printf %03d $((t % 1000))),$rss,$heap,$fds,$thr,$cpu,$run,$wait,$sent,$fwd,$rdrop,$recv,$rbuf,$rules"
 }
 
 # soak_sampler T0 N: N samples, SOAK_SAMPLE_S apart, or until $WORK/stop
@@ -225,7 +232,7 @@ rate(t, r) = (d = (r - pr) / (t - pt), pt = t, pr = r, d)
 set title "mcr soak: $SOAK_STREAMS streams, $SOAK_RATE pps, $SOAK_CHURN_HZ rule changes/s, a flap every $SOAK_FLAP_S s"
 plot "$SOAK_OUT/soak.csv" every ::1 using 1:(\$2/1024) with lines lw 2 title "VmRSS", \
      "" every ::1 using 1:(\$3/1024) with lines lw 2 title "RssAnon (without packet rings)", \
-     "" every ::1 using 1:(rate(\$1, \$10)) axes x1y2 with lines title "received/s (sink)"
+     "" every ::1 using 1:(rate(\$1, \$12)) axes x1y2 with lines title "received/s (sink)"
 GP
 }
 
@@ -237,17 +244,23 @@ soak_run() {
 	soak_topology || { fail_check "soak: flap interfaces"; finish; }
 	# shellcheck disable=SC2086
 	fwd_mcrd $SOAK_MCRD_OPTS
+	if [ "$SOAK_NICE" != 0 ]; then
+		# per thread: the workers exist already
+		for k in "/proc/$MCRD_PID"/task/*; do
+			renice -n "$SOAK_NICE" -p "${k##*/}" >/dev/null
+		done
+	fi
 	soak_rules
 	say "soak: $SOAK_STREAMS streams x $per packets ($SOAK_RATE pps, $SOAK_SIZE B) for" \
 		"$SOAK_SECONDS s; $SOAK_CHURN_HZ rule changes/s; a flap every $SOAK_FLAP_S s;" \
 		"mcrd $MCRD"
 	mkdir -p "$SOAK_OUT"
-	echo "time_s,rss_kib,anon_kib,fds,threads,cpu_ticks,sent,forwarded,ring_drops,received,rcvbuf_errors,rules" \
+	echo "time_s,rss_kib,anon_kib,fds,threads,cpu_ticks,run_ms,runq_wait_ms,sent,forwarded,ring_drops,received,rcvbuf_errors,rules" \
 		>"$SOAK_OUT/soak.csv"
 	rm -f "$WORK/stop" "$WORK/flaps" "$WORK/churn.err"
 
 	rm -f "$WORK/soak.ready"
-	ip netns exec "$(sink_ns 1)" timeout $((wait_s + 30)) "$SINK" -i s0 -j -q \
+	nice -n "$SOAK_NICE" ip netns exec "$(sink_ns 1)" timeout $((wait_s + 30)) "$SINK" -i s0 -j -q \
 		--ready-file "$WORK/soak.ready" --streams "$SOAK_STREAMS" --group-base 239.9.0.1 \
 		--port-base 5099 -e "$per" --idle 3 -w "$wait_s" >"$WORK/soak.json" 2>"$WORK/soak.err" &
 	sink_pid=$!
@@ -260,7 +273,7 @@ soak_run() {
 
 	t0=$(date +%s%N)
 	mcrd_cpu0=$(soak_ticks "$MCRD_PID")
-	ip netns exec "$GNS" timeout "$wait_s" "$GEN" -i g0 -t 8 -j -s "$SOAK_SIZE" \
+	nice -n "$SOAK_NICE" ip netns exec "$GNS" timeout "$wait_s" "$GEN" -i g0 -t 8 -j -s "$SOAK_SIZE" \
 		-r "$SOAK_RATE" -c "$total" --streams "$SOAK_STREAMS" --group-base 239.1.0.1 \
 		--port-base 5001 >"$WORK/soak.gen" 2>&1 &
 	gen_pid=$!
@@ -340,7 +353,10 @@ soak_report() {
 	echo "| VmRSS slope after warm-up | $RSS_SLOPE KiB/min |"
 	echo "| RssAnon (no packet rings), 2nd -> last quarter | $HEAP_Q2 -> $HEAP_Q4 KiB, slope $HEAP_SLOPE KiB/min |"
 	echo "| open fds 2nd -> last quarter (min, max) | $FDS_Q2 -> $FDS_Q4 ($FDS_MIN, $FDS_MAX) |"
-	echo "| mcrd CPU over the run | $SOAK_CPU_S s |"
+	echo "| mcrd CPU over the run (nice $SOAK_NICE) | $SOAK_CPU_S s |"
+	echo "| mcrd threads: ran / waited runnable for a CPU | $(tail -1 "$SOAK_OUT/soak.csv" |
+		awk -F, '{printf "%.1f s / %.1f s", $7 / 1000, $8 / 1000}') |"
+	echo "| worker ring drops | $(fwd_wj 'sum(w["ring_drops"] for w in j)') |"
 	echo
 	if [ "$SOAK_RSS_CHECK" = yes ]; then
 		check_eq "soak: VmRSS grows at most $SOAK_RSS_TOL_KIB KiB after warm-up ($RSS_Q2 -> $RSS_Q4)" \
