@@ -213,26 +213,32 @@ print("%g %g %.1f %g %g" % (statistics.median(q2), statistics.median(q4), slope,
 PY
 }
 
+# two panels: mcrd's anonymous memory and fds (what a leak moves), then
+# VmRSS (mostly the packet rings) and the traffic the sink received
 soak_plot() {
 	command -v gnuplot >/dev/null || return 0
 	gnuplot <<GP
-set terminal pngcairo size 900,500 noenhanced
+set terminal pngcairo size 900,700 noenhanced
 set output "$SOAK_OUT/soak.png"
 set datafile separator ","
-set key top left
+set multiplot layout 2,1 title "mcr soak: $SOAK_STREAMS streams, $SOAK_RATE pps, $SOAK_CHURN_HZ rule changes/s, a flap every $SOAK_FLAP_S s"
+set key bottom right
 set xlabel "seconds"
-set ylabel "mcrd memory (MiB)"
-set y2label "packets/s"
-set y2tics
+set ylabel "RssAnon (KiB)"
+set y2label "open fds"
 set ytics nomirror
+set y2tics
 set yrange [0:*]
 set y2range [0:*]
+plot "$SOAK_OUT/soak.csv" every ::1 using 1:3 with lines lw 2 title "mcrd RssAnon (heap, no packet rings)", \
+     "" every ::1 using 1:4 axes x1y2 with lines lw 2 title "mcrd open fds"
+set ylabel "VmRSS (MiB)"
+set y2label "packets/s"
 pt = NaN; pr = NaN
 rate(t, r) = (d = (r - pr) / (t - pt), pt = t, pr = r, d)
-set title "mcr soak: $SOAK_STREAMS streams, $SOAK_RATE pps, $SOAK_CHURN_HZ rule changes/s, a flap every $SOAK_FLAP_S s"
-plot "$SOAK_OUT/soak.csv" every ::1 using 1:(\$2/1024) with lines lw 2 title "VmRSS", \
-     "" every ::1 using 1:(\$3/1024) with lines lw 2 title "RssAnon (without packet rings)", \
+plot "$SOAK_OUT/soak.csv" every ::1 using 1:(\$2/1024) with lines lw 2 title "mcrd VmRSS (with packet rings)", \
      "" every ::1 using 1:(rate(\$1, \$12)) axes x1y2 with lines title "received/s (sink)"
+unset multiplot
 GP
 }
 
