@@ -173,7 +173,7 @@ soak_topology() {
 
 # soak_rules: the streams' rules and the fixed rules of the flap pairs
 soak_rules() {
-	local i k
+	local k
 	"$PY" - "$SOAK_STREAMS" >"$WORK/streams.batch" <<'PY'
 import ipaddress, sys
 bi, bo = (int(ipaddress.ip_address(a)) for a in ("239.1.0.1", "239.9.0.1"))
@@ -343,7 +343,7 @@ soak_report() {
 		"$(nl -j rule show | json "([r['id'] for r in j if not r['group'].startswith(('239.5.', '239.6.'))]
 			== list(range(1, $((SOAK_STREAMS + 2 * NFLAP + 1)))))")"
 	read -r RSS_Q2 RSS_Q4 RSS_SLOPE RSS_MIN RSS_MAX < <(soak_quarters "$SOAK_OUT/soak.csv" rss_kib)
-	read -r HEAP_Q2 HEAP_Q4 HEAP_SLOPE HEAP_MIN HEAP_MAX < <(soak_quarters "$SOAK_OUT/soak.csv" anon_kib)
+	read -r HEAP_Q2 HEAP_Q4 HEAP_SLOPE _ _ < <(soak_quarters "$SOAK_OUT/soak.csv" anon_kib)
 	read -r FDS_Q2 FDS_Q4 _ FDS_MIN FDS_MAX < <(soak_quarters "$SOAK_OUT/soak.csv" fds)
 	SOAK_CPU_S=$(awk -v a="$cpu0" -v b="$(soak_ticks "$MCRD_PID")" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN {printf "%.1f", (b - a) / hz}')

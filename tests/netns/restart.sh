@@ -30,7 +30,7 @@ rules() { nl -j -d rule show | json '[{k: v for k, v in r.items() if k != "activ
 # 239.1.1.1 has no kernel-path output: a stop entry (no oif) keeps its
 # packets from coming up as reports again
 WANT_ENTRIES='["10.1.0.1,239.1.1.1 r0 ", "10.1.0.1,239.1.1.2 r0 r2", "10.1.0.1,239.1.1.3 r0 r1,r2", "10.1.0.1,239.1.1.4 r0 r1"]'
-GROUPS4="239.1.1.1:5001 239.1.1.2:5001 239.1.1.3:5001 239.1.1.4:5001"
+GROUPS4=(239.1.1.1:5001 239.1.1.2:5001 239.1.1.3:5001 239.1.1.4:5001)
 
 fwd_mcrd -c "$CONF"
 fwd_wait_active
@@ -42,7 +42,7 @@ VIFS0=$(mr_vifs)
 check_eq "first start: VIFs" "r0 r1 r2 " "$VIFS0"
 
 # traffic on all four groups while mcrd is killed and restarted
-fwd_gen_bg bg -r 2000 -d 10 $GROUPS4
+fwd_gen_bg bg -r 2000 -d 10 "${GROUPS4[@]}"
 for _ in $(seq 100); do
 	[ "$(mr_entries)" = "$WANT_ENTRIES" ] && [ "$(fwd_rj 1 'j["packets"]')" -gt 0 ] && break
 	sleep 0.05
@@ -75,7 +75,7 @@ check_eq "restart: stats of a fresh daemon" "4 0" \
 N=5000
 fwd_sink s1 1 -e $N --idle 1 239.9.9.1:5099 239.1.1.3:5001 239.1.1.4:5001 &&
 	fwd_sink s2 2 -e $N --idle 1 239.1.1.2:5001 239.1.1.3:5001 239.9.9.4:5001 &&
-	fwd_gen after -r 10k -c $((4 * N)) $GROUPS4
+	fwd_gen after -r 10k -c $((4 * N)) "${GROUPS4[@]}"
 fwd_sink_wait s1
 fwd_sink_wait s2
 check_eq "after restart: r1's three streams exact" "3 [[$N, 0, 0, 0, 0, 0, 0]]" \
