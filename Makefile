@@ -5,6 +5,8 @@
 #                   spec drift check, namespace tests (root)
 #   make demo       namespace demo (root)
 #   make bench      benchmarks (root)
+#   make soak       mcrd under load, churn and flaps (SOAK_SECONDS, default 300; root)
+#   make mcrd-asan  mcrd with ASan+LSan+UBSan in build/asan (the soak of make check)
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS, default 600)
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
 #                   SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
@@ -50,7 +52,7 @@ PROGS := $(BUILD)/mcrd $(BUILD)/mcr-nl $(BUILD)/mcr-libnl-example \
 	$(patsubst tools/%,$(BUILD)/%,$(TOOL_DIRS))
 
 .PHONY: all check check-unit check-asan check-nl check-fuzz check-netns \
-	demo bench fuzz install clean deps gen format FORCE
+	demo bench soak mcrd-asan fuzz install clean deps gen format FORCE
 all: $(PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -105,10 +107,15 @@ check-unit: $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
 
 # The same unit tests once more under AddressSanitizer + UBSan.
+ASAN_MAKE = $(MAKE) BUILD=build/asan OPT="-O1 -g" \
+	SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 check-asan:
-	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
-		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		check-unit
+	$(ASAN_MAKE) check-unit
+
+# mcrd itself under ASan (LeakSanitizer included) + UBSan, for
+# tests/netns/soak_asan.sh; mcr-nl beside it for a manual run.
+mcrd-asan:
+	$(ASAN_MAKE) build/asan/mcrd build/asan/mcr-nl
 
 check-nl:
 	python3 nl/gen.py check nl/mcr.yaml include/mcr/mcr_genl.h docs/protocol.md
@@ -129,7 +136,7 @@ check-fuzz: $(FUZZ_TARGETS)
 fuzz: $(FUZZ_TARGETS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-check-netns: all
+check-netns: all mcrd-asan
 	@tests/netns/run.sh
 
 demo: all
@@ -137,6 +144,10 @@ demo: all
 
 bench: all
 	@tests/perf/run.sh
+
+SOAK_SECONDS ?= 300
+soak: all
+	@SOAK_SECONDS=$(SOAK_SECONDS) bash tests/perf/soak.sh
 
 # ---- maintenance ---------------------------------------------------------
 

@@ -826,8 +826,12 @@ static void rx_cfg_from(struct rx_cfg *c, const struct mcrd_opts *o)
 		[MCR_FANOUT_LB] = PACKET_FANOUT_LB,
 	};
 
-	c->block_size = 256u << 10;
-	c->n_blocks = o->rx_ring_mb * 4;
+	/* A block is handed over when full or after 1 ms, so below the rate
+	 * that fills one in 1 ms the ring holds n_blocks ms of traffic,
+	 * whatever its size: 64 KiB blocks make 64 MiB cover a stall of the
+	 * worker of 1 s (256 KiB blocks covered 256 ms, measured). */
+	c->block_size = 64u << 10;
+	c->n_blocks = o->rx_ring_mb * 16;
 	c->block_tov_ms = 1;
 	c->fanout_mode = fanout_modes[o->fanout];
 }

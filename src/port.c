@@ -308,13 +308,19 @@ static int macs_of(const uint32_t *groups, size_t n, uint8_t (**out)[6], size_t 
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rewrite_group_mac(groups[i], m[i]);
-	qsort(m, n, 6, compare_mac);
+	if (n) /* qsort and bsearch want a real array, even of length 0 */
+		qsort(m, n, 6, compare_mac);
 	for (size_t i = 0; i < n; i++)
 		if (!k || memcmp(m[k - 1], m[i], 6))
 			memmove(m[k++], m[i], 6);
 	*out = m;
 	*n_out = k;
 	return 0;
+}
+
+static bool mac_in(const uint8_t (*macs)[6], size_t n, const uint8_t *mac)
+{
+	return n && bsearch(mac, macs, n, 6, compare_mac);
 }
 
 /* Makes the MAC memberships of ring 0 those of @groups (sorted, unique):
@@ -334,10 +340,10 @@ static int set_macs(struct rx_port *p, const uint32_t *groups, size_t n)
 		k = 0; /* and no single MAC any more */
 	}
 	for (size_t i = 0; i < k; i++)
-		if (!bsearch(want[i], p->macs, p->n_macs, 6, compare_mac) && !ret)
+		if (!mac_in(p->macs, p->n_macs, want[i]) && !ret)
 			ret = mac_member(p, PACKET_ADD_MEMBERSHIP, want[i]);
 	for (size_t i = 0; i < p->n_macs; i++)
-		if (!bsearch(p->macs[i], want, k, 6, compare_mac))
+		if (!mac_in(want, k, p->macs[i]))
 			mac_member(p, PACKET_DROP_MEMBERSHIP, p->macs[i]);
 	if (!all)
 		allmulti(p, false);
