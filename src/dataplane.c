@@ -828,10 +828,14 @@ static void rx_cfg_from(struct rx_cfg *c, const struct mcrd_opts *o)
 
 	/* A block is handed over when full or after 1 ms, so below the rate
 	 * that fills one in 1 ms the ring holds n_blocks ms of traffic,
-	 * whatever its size: 64 KiB blocks make 64 MiB cover a stall of the
-	 * worker of 1 s (256 KiB blocks covered 256 ms, measured). */
-	c->block_size = 64u << 10;
-	c->n_blocks = o->rx_ring_mb * 16;
+	 * whatever its size: 128 KiB blocks make 64 MiB cover a stall of the
+	 * worker of 512 ms (256 KiB blocks covered 256 ms, measured). Not
+	 * smaller: a block must hold the largest IPv4 datagram (65,535 bytes
+	 * on a 64 KiB MTU, or reassembled) with its headers, or the kernel
+	 * truncates it; and a power of two, which is what the kernel
+	 * allocates for each block anyway. */
+	c->block_size = 128u << 10;
+	c->n_blocks = o->rx_ring_mb * 8;
 	c->block_tov_ms = 1;
 	c->fanout_mode = fanout_modes[o->fanout];
 }

@@ -21,8 +21,8 @@
 #include "worker.h"
 
 /* Blocks of one ring read before the others get their turn: 1 MiB of
- * 64 KiB blocks (dataplane.c's rx_cfg_from), the batch of one pass. */
-#define BLOCKS_PER_PASS 16
+ * 128 KiB blocks (dataplane.c's rx_cfg_from), the batch of one pass. */
+#define BLOCKS_PER_PASS 8
 
 #define INC(x, v) __atomic_store_n(&(x), (x) + (v), __ATOMIC_RELAXED)
 

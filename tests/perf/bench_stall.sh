@@ -4,7 +4,7 @@
 # of RATES packets/s (3 s of traffic). Prints the packets lost per point and
 # writes docs/perf/stall.csv (OUT). A TPACKET_V3 block is handed over when
 # full or after 1 ms, so below the rate that fills a block in 1 ms the ring
-# holds (blocks) ms of traffic: 1,024 blocks of 64 KiB with --rx-ring 64.
+# holds (blocks) ms of traffic: 512 blocks of 128 KiB with --rx-ring 64.
 STALL_OUT=${OUT:-$(cd "$(dirname "$0")/../.." && pwd)/docs/perf}
 . "$(dirname "$0")/../netns/lib.sh"
 . "$(dirname "$0")/../netns/lib_fwd.sh"
