@@ -58,6 +58,18 @@ def attr(atype, data, length=None):
     return struct.pack("=HH", n, atype) + data + pad
 
 
+def errors_in(data):
+    """The (seq, error) of every NLMSG_ERROR message in one datagram."""
+    off = 0
+    while off + 16 <= len(data):
+        n, t, f, seq, pid = struct.unpack_from("=IHHII", data, off)
+        if n < 16:
+            return
+        if t == NLMSG_ERROR:
+            yield seq, struct.unpack_from("=i", data, off + 16)[0]
+        off += (n + 3) & ~3
+
+
 def replies(s, timeout=1.0):
     """Every (seq, error) of NLMSG_ERROR replies until quiet for timeout."""
     s.settimeout(timeout)
@@ -67,15 +79,7 @@ def replies(s, timeout=1.0):
             data = s.recv(65536)
         except socket.timeout:
             return out
-        off = 0
-        while off + 16 <= len(data):
-            n, t, f, seq, pid = struct.unpack_from("=IHHII", data, off)
-            if n < 16:
-                break
-            if t == NLMSG_ERROR:
-                (err,) = struct.unpack_from("=i", data, off + 16)
-                out.append((seq, err))
-            off += (n + 3) & ~3
+        out.extend(errors_in(data))
 
 
 def crafted():
@@ -271,16 +275,10 @@ def until_seq(s, seq, timeout):
             data = s.recv(65536)
         except socket.timeout:
             return None
-        off = 0
-        while off + 16 <= len(data):
-            n, t, f, q, pid = struct.unpack_from("=IHHII", data, off)
-            if n < 16:
-                break
-            if t == NLMSG_ERROR:
-                out.append((q, struct.unpack_from("=i", data, off + 16)[0]))
-                if q == seq:
-                    return out
-            off += (n + 3) & ~3
+        for q, err in errors_in(data):
+            out.append((q, err))
+            if q == seq:
+                return out
 
 
 def abuse_lies(secs):

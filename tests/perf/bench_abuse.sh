@@ -9,24 +9,11 @@
 # daemon holding 10,000 rules. Writes docs/perf/abuse.csv and
 # docs/perf/abuse.png and prints a table.
 # Usage: [CASES="lies ports"] bench_abuse.sh [SECS]   (default: all, 5 s)
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-B=$TOP/build
-OUT=$TOP/docs/perf
+. "$(dirname "$0")/lib_ctl.sh" abuse
 NLRAW=$TOP/tests/netns/nlraw.py
 PY=/usr/bin/python3
 SECS=${1:-5}
 CASES=${CASES:-none lies huge unpriv ports ports-nowait dumps}
-NS=mcr-bench-abuse-$$
-WORK=$(mktemp -d /tmp/mcr-bench.XXXXXX)
-PID=
-cleanup() {
-	[ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 command -v setpriv >/dev/null || { echo "bench_abuse: needs setpriv" >&2; exit 1; }
 ip netns add "$NS"
 ip -n "$NS" link set lo up

@@ -2,20 +2,7 @@
 # Control-plane scale: time to add N rules in one mcr-nl batch, time to dump
 # them, the daemon's RSS, for N = 1,000 .. 50,000. Writes
 # docs/perf/control.csv and docs/perf/control.png and prints a table.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-B=$TOP/build
-OUT=$TOP/docs/perf
-NS=mcr-bench-ctl-$$
-WORK=$(mktemp -d /tmp/mcr-bench.XXXXXX)
-PID=
-cleanup() {
-	[ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib_ctl.sh" ctl
 ip netns add "$NS"
 ip -n "$NS" link add in0 type veth peer name out0
 mkdir -p "$OUT"
