@@ -19,19 +19,6 @@ fwd_setup 1
 fwd_mcrd
 N=500
 
-# flags ID: "pending active" of rule ID.
-flags() { fwd_rj "$1" '"%s %s" % (json.dumps(j["pending"]), json.dumps(j["active"]))'; }
-
-# wait_flags ID WANT: polls (at most 5 s) until flags ID says WANT.
-wait_flags() {
-	local i
-	for i in $(seq 100); do
-		[ "$(flags "$1")" = "$2" ] && break
-		sleep 0.05
-	done
-	check_eq "rule $1: pending, active" "$2" "$(flags "$1")"
-}
-
 # stream NAME K GROUP: N packets to GROUP:5001 (out of $GEN_IF), exact at
 # output K's sink on 239.9.9.x:5099 (x = GROUP's last byte).
 stream() {

@@ -113,6 +113,19 @@ fwd_rule_add() {
 	fwd_wait_active "$RULE_ID"
 }
 
+# flags ID: "pending active" of rule ID.
+flags() { fwd_rj "$1" '"%s %s" % (json.dumps(j["pending"]), json.dumps(j["active"]))'; }
+
+# wait_flags ID WANT: polls (at most 5 s) until flags ID says WANT.
+wait_flags() {
+	local i
+	for i in $(seq 100); do
+		[ "$(flags "$1")" = "$2" ] && break
+		sleep 0.05
+	done
+	check_eq "rule $1: pending, active" "$2" "$(flags "$1")"
+}
+
 # fwd_wait_active [ID...]: polls (at most 5 s) until the rules (default:
 # all) are active; a failed check on timeout.
 fwd_wait_active() {

@@ -84,17 +84,6 @@ check_caps() {
 		"$([ "$(ls /proc/"$MCRD_PID"/task | wc -l)" -ge 3 ] && echo true)"
 }
 
-# flags ID: "pending active" of rule ID; wait_flags ID WANT polls (5 s).
-flags() { fwd_rj "$1" '"%s %s" % (json.dumps(j["pending"]), json.dumps(j["active"]))'; }
-wait_flags() {
-	local i
-	for i in $(seq 100); do
-		[ "$(flags "$1")" = "$2" ] && break
-		sleep 0.05
-	done
-	check_eq "rule $1: pending, active" "$2" "$(flags "$1")"
-}
-
 # rule_id GROUP: the id of the rule for GROUP.
 rule_id() { nl -j rule show | json "[r['id'] for r in j if r['group'] == '$1'][0]"; }
 paths() { fwd_rj "$1" '[o["path"] for o in j["outputs"]]'; }
