@@ -7,16 +7,8 @@
 . "$(dirname "$0")/lib_fwd.sh"
 fwd_setup 1
 
-# a stand-in for another routing daemon: MRT_INIT (200) on table 0
-ip netns exec "$NS" "$PY" -c 'import socket, struct, time
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
-s.setsockopt(socket.IPPROTO_IP, 200, struct.pack("i", 1))
-print("held", flush=True)
-time.sleep(120)' >"$WORK/hold.txt" 2>&1 &
-HOLD=$!
-PIDS="$PIDS $HOLD"
-for _ in $(seq 50); do grep -q held "$WORK/hold.txt" && break; sleep 0.1; done
-grep -q held "$WORK/hold.txt" || { fail_check "holder did not start: $(cat "$WORK/hold.txt")"; finish; }
+# a stand-in for another routing daemon holds table 0
+mroute_hold
 
 fwd_mcrd
 check_match "the log names the holder" "kernel multicast routing unavailable.*pid $HOLD" \

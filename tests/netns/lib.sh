@@ -123,6 +123,23 @@ mcrd_stop() {
 	return $rc
 }
 
+# mroute_hold: a stand-in for another multicast routing daemon, holding
+# table 0 of $NS's mroute socket (MRT_INIT, 200) until the test ends; sets
+# HOLD to its pid (ip netns exec execs, so $! is the holder's) once it holds
+# it, or fails the test.
+mroute_hold() {
+	ip netns exec "$NS" "$PY" -c 'import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
+s.setsockopt(socket.IPPROTO_IP, 200, struct.pack("i", 1))
+print("held", flush=True)
+time.sleep(120)' >"$WORK/hold.txt" 2>&1 &
+	HOLD=$!
+	PIDS="$PIDS $HOLD"
+	for _ in $(seq 50); do grep -q held "$WORK/hold.txt" && return 0; sleep 0.1; done
+	fail_check "the mroute holder did not start: $(cat "$WORK/hold.txt")"
+	finish
+}
+
 pass_check() { CHECKS=$((CHECKS + 1)); }
 fail_check() {
 	CHECKS=$((CHECKS + 1))

@@ -96,15 +96,7 @@ check_eq "as many as the kernel has" "$(ns_exec ip mroute show | wc -l)" "$(nl m
 
 mcrd_stop "$MCRD_PID"
 # another process takes the table: mcrd leaves everything to the workers
-# (ip netns exec execs, so $! is the holder's pid)
-ip netns exec "$NS" "$PY" -c 'import socket, struct, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
-s.setsockopt(socket.IPPROTO_IP, 200, struct.pack("i", 1))
-print("held", flush=True)
-time.sleep(60)' >"$WORK/hold.txt" 2>&1 &
-HOLD=$!
-PIDS="$PIDS $HOLD"
-for _ in $(seq 50); do grep -q held "$WORK/hold.txt" && break; sleep 0.1; done
+mroute_hold
 mcrd_start --workers 1
 check_match "busy" '^  mroute busy: .*held by pid '"$HOLD"' ' "$(nl daemon show)"
 check_eq "busy: no table" "null" "$(nl -j daemon show | json 'j["mroute_table"]')"

@@ -331,6 +331,19 @@ static void test_rule_codec_state_alone_carries_path_without_counters(void **sta
 	mcr_rule_free(r);
 }
 
+/* How many kernel counters the rule's own stats nest of @nlh carries. */
+static unsigned int rule_kernel_counters(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *c;
+	unsigned int n = 0;
+
+	mnl_attr_for_each(a, nlh, 0)
+		if (mnl_attr_get_type(a) == MCR_A_RULE_STATS)
+			mnl_attr_for_each_nested(c, a)
+				n += mnl_attr_get_type(c) >= MCR_A_COUNTERS_KERNEL_PACKETS;
+	return n;
+}
+
 /* A rule on the worker path alone, that never had a kernel output, sends
  * no kernel counters; once it counted some, it keeps sending them. */
 static void test_rule_codec_kernel_counters_only_where_the_kernel_forwards(void **state)
@@ -338,24 +351,14 @@ static void test_rule_codec_kernel_counters_only_where_the_kernel_forwards(void 
 	static char buf[4096] __attribute__((aligned(8)));
 	struct mcr_rule *r = sample(1);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	const struct nlattr *a, *c;
-	unsigned int kernel_attrs = 0;
 
 	(void)state;
 	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
-	mnl_attr_for_each(a, nlh, 0)
-		if (mnl_attr_get_type(a) == MCR_A_RULE_STATS)
-			mnl_attr_for_each_nested(c, a)
-				kernel_attrs += mnl_attr_get_type(c) >= MCR_A_COUNTERS_KERNEL_PACKETS;
-	assert_int_equal(kernel_attrs, 0);
+	assert_int_equal(rule_kernel_counters(nlh), 0);
 	r->stats.kernel_packets = 1;
 	nlh = mnl_nlmsg_put_header(buf);
 	assert_int_equal(mcr_rule_put(nlh, sizeof(buf), r, MCR_PUT_STATE | MCR_PUT_STATS), 0);
-	mnl_attr_for_each(a, nlh, 0)
-		if (mnl_attr_get_type(a) == MCR_A_RULE_STATS)
-			mnl_attr_for_each_nested(c, a)
-				kernel_attrs += mnl_attr_get_type(c) >= MCR_A_COUNTERS_KERNEL_PACKETS;
-	assert_int_equal(kernel_attrs, 3);
+	assert_int_equal(rule_kernel_counters(nlh), 3);
 	mcr_rule_free(r);
 }
 
