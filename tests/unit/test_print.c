@@ -36,6 +36,19 @@ static void cap_check(struct capture *c, const char *want)
 	free(c->buf);
 }
 
+/* A capture that @x prints into, until cli_cap_check takes it back. */
+static void cli_cap_open(struct cli *x, struct capture *c, bool json, bool pretty)
+{
+	cap_open(c, json, pretty);
+	x->pr = c->p;
+}
+
+static void cli_cap_check(struct cli *x, struct capture *c, const char *want)
+{
+	c->p = x->pr;
+	cap_check(c, want);
+}
+
 static void escaped(const char *in, const char *want)
 {
 	char *buf;
@@ -222,14 +235,12 @@ static void print_rule(struct cli *x, bool json, bool pretty, const char *want)
 	struct mcr_rule *r = sample_rule();
 	struct capture c;
 
-	cap_open(&c, json, pretty);
-	x->pr = c.p;
+	cli_cap_open(x, &c, json, pretty);
 	pr_open_array(&x->pr, NULL);
 	cli_print_rule(x, r, NULL, NULL, false);
 	pr_close_array(&x->pr);
 	pr_end(&x->pr);
-	c.p = x->pr;
-	cap_check(&c, want);
+	cli_cap_check(x, &c, want);
 	mcr_rule_free(r);
 }
 
@@ -405,12 +416,10 @@ static void print_kernel_rule(struct cli *x, bool json, const char *want)
 	struct mcr_rule *r = kernel_rule();
 	struct capture c;
 
-	cap_open(&c, json, false);
-	x->pr = c.p;
+	cli_cap_open(x, &c, json, false);
 	cli_print_rule(x, r, NULL, NULL, false);
 	pr_end(&x->pr);
-	c.p = x->pr;
-	cap_check(&c, want);
+	cli_cap_check(x, &c, want);
 	mcr_rule_free(r);
 }
 
@@ -559,11 +568,9 @@ static void print_mroutes(struct cli *x, bool json, const char *want)
 	struct capture c;
 
 	sample_mroutes(x, &l);
-	cap_open(&c, json, false);
-	x->pr = c.p;
+	cli_cap_open(x, &c, json, false);
 	cli_print_mroutes(x, &l);
-	c.p = x->pr;
-	cap_check(&c, want);
+	cli_cap_check(x, &c, want);
 	cli_mroutes_free(&l);
 }
 
@@ -679,11 +686,9 @@ static void print_daemon_msg(struct cli *x, bool json, const char *state, bool t
 	mnl_attr_put_strz(nlh, MCR_A_DAEMON_MROUTE_STATE, state);
 	if (table)
 		mnl_attr_put_u32(nlh, MCR_A_DAEMON_MROUTE_TABLE, 0);
-	cap_open(&c, json, false);
-	x->pr = c.p;
+	cli_cap_open(x, &c, json, false);
 	assert_int_equal(cli_daemon_cb(nlh, x), MNL_CB_OK);
-	c.p = x->pr;
-	cap_check(&c, want);
+	cli_cap_check(x, &c, want);
 }
 
 static void test_daemon_show_has_an_mroute_line(void **state)
@@ -757,11 +762,9 @@ static void print_workers(struct cli *x, bool json, const char *want)
 	struct capture c;
 
 	sample_stats(x, &st);
-	cap_open(&c, json, false);
-	x->pr = c.p;
+	cli_cap_open(x, &c, json, false);
 	cli_print_workers(x, &st);
-	c.p = x->pr;
-	cap_check(&c, want);
+	cli_cap_check(x, &c, want);
 	cli_stats_free(&st);
 }
 
